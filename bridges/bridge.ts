@@ -1,0 +1,54 @@
+/**
+ * What a chat bridge needs from the host, declared as data. The core (payload builder, config loader, cloud
+ * targets) reads these fields and never switches on a bridge's name: adding a bridge is one file plus a row
+ * in `bridges/registry.ts`.
+ */
+export interface BridgeSecret {
+  /** Stack config key (in the `codewhale-remote` namespace) that holds the secret. */
+  readonly configKey: string;
+  /** Cloud-neutral id of the secret: a Key Vault secret name on Azure, a placeholder name in the bundle. */
+  readonly secretId: string;
+  /** Env vars of the bridge process that receive the value. */
+  readonly env: readonly string[];
+  /** Format check run on the plain value before anything is registered. */
+  readonly pattern: RegExp;
+  readonly expected: string;
+}
+
+/** Plain (non-secret) config the bridge reads, resolved by the loader from the stack config. */
+export interface BridgeSettings {
+  readonly allowlist: readonly string[];
+  readonly allowUnlisted: boolean;
+  readonly allowGroups: boolean;
+  readonly groupPrefix: string;
+  readonly feishuAppId?: string;
+  readonly feishuDomain: "feishu" | "lark";
+}
+
+export interface BridgeEnvContext {
+  readonly runtimeUrl: string;
+  readonly workspace: string;
+  readonly model: string;
+  readonly stateDir: string;
+  readonly settings: BridgeSettings;
+}
+
+export interface BridgeDefinition {
+  readonly id: string;
+  readonly displayName: string;
+  /** Folder under the upstream repo's `integrations/`, next to `integrations/bridge-core`. */
+  readonly integrationDir: string;
+  /** systemd unit name without `.service`. */
+  readonly unitName: string;
+  readonly secrets: readonly BridgeSecret[];
+  /** Plain config keys this bridge cannot start without. */
+  readonly requiredConfig: readonly { readonly key: string; readonly expected: string; readonly example: string }[];
+  /** Env vars that must carry the runtime token (some bridges still read legacy names). */
+  readonly runtimeTokenEnv: readonly string[];
+  /** True when the bridge folder has npm dependencies to install (`npm ci --omit=dev`). */
+  readonly npmDependencies: boolean;
+  /** Non-secret environment of the bridge process. Values must be single-line. */
+  env(ctx: BridgeEnvContext): Readonly<Record<string, string>>;
+  /** Where to create the app/bot and how the first pairing goes, for the runbook and stack outputs. */
+  readonly pairingSteps: readonly string[];
+}

@@ -1,0 +1,38 @@
+import type { BridgeDefinition } from "./bridge";
+
+/** Telegram Bot API bridge (long polling: no inbound port). Upstream `integrations/telegram-bridge`, no npm deps. */
+export const telegramBridge: BridgeDefinition = {
+  id: "telegram",
+  displayName: "Telegram",
+  integrationDir: "telegram-bridge",
+  unitName: "codewhale-telegram-bridge",
+  secrets: [
+    {
+      configKey: "telegramBotToken",
+      secretId: "telegram-bot-token",
+      env: ["TELEGRAM_BOT_TOKEN"],
+      // BotFather tokens are `<bot id>:<35 url-safe chars>`.
+      pattern: /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/,
+      expected: "a BotFather token like 123456789:AAH... (digits, a colon, 30+ letters, digits, _ or -)",
+    },
+  ],
+  requiredConfig: [],
+  runtimeTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
+  npmDependencies: false,
+  env: ({ runtimeUrl, workspace, model, stateDir, settings }) => ({
+    CODEWHALE_RUNTIME_URL: runtimeUrl,
+    CODEWHALE_WORKSPACE: workspace,
+    CODEWHALE_MODEL: model,
+    TELEGRAM_CHAT_ALLOWLIST: settings.allowlist.join(","),
+    TELEGRAM_ALLOW_UNLISTED: String(settings.allowUnlisted),
+    TELEGRAM_ALLOW_GROUPS: String(settings.allowGroups),
+    TELEGRAM_REQUIRE_PREFIX_IN_GROUP: "true",
+    TELEGRAM_GROUP_PREFIX: settings.groupPrefix,
+    TELEGRAM_THREAD_MAP_PATH: `${stateDir}/thread-map.json`,
+  }),
+  pairingSteps: [
+    "Create the bot with @BotFather (/newbot) and store its token: pulumi config set --secret telegramBotToken <token>.",
+    "With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it. Send /status to the bot.",
+    "Put the id it tells you in the allowlist: pulumi config set --path 'chatAllowlist[0]' <id>, then pulumi up (rolls out without replacing the host).",
+  ],
+};

@@ -1,0 +1,65 @@
+/**
+ * The two ways config files and secrets reach a host.
+ *
+ * - Key Vault (Azure): nothing variable is in user data. At boot and on every rollout a root oneshot reads
+ *   a manifest and the secrets from Key Vault with the VM's managed identity and writes /run/codewhale
+ *   (tmpfs: secrets never touch the disk). User data stays byte-identical across day-2 changes, so the VM is
+ *   never replaced for them.
+ * - Env file (Lighthouse, manual installs): the shell bootstrap writes /etc/codewhale itself; the cloud
+ *   target makes the whole bootstrap a Pulumi secret because it carries the values.
+ */
+import { LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "./model";
+import { readAsset } from "./assets";
+import { renderUnit } from "./systemd-unit";
+
+export const CONFIG_UNIT = "codewhale-config.service";
+export const HOST_CONFIG_SECRET = "host-config";
+
+export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
+  const configDir = "/run/codewhale";
+  const unit = renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: fetch config and secrets from Azure Key Vault (managed identity)"],
+      ["Wants", "network-online.target"],
+      ["After", "network-online.target"],
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      ["RemainAfterExit", true],
+      ["Environment", `CODEWHALE_VAULT_URL=${vaultUrl}`],
+      ["Environment", `CODEWHALE_CONFIG_DIR=${configDir}`],
+      ["ExecStart", `/usr/bin/node --no-warnings ${LIB_DIR}/fetch-host-config.mjs`],
+      // The fetcher retries for up to 15 minutes (role assignments take minutes to apply).
+      ["TimeoutStartSec", "1000"],
+      ["NoNewPrivileges", true],
+      ["ProtectSystem", "strict"],
+      ["ReadWritePaths", "/run"],
+      ["ProtectHome", true],
+      ["PrivateTmp", true],
+      ["PrivateDevices", true],
+      ["ProtectKernelTunables", true],
+      ["ProtectKernelModules", true],
+      ["ProtectControlGroups", true],
+      ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
+      ["CapabilityBoundingSet", "CAP_CHOWN CAP_FOWNER CAP_DAC_OVERRIDE"],
+    ],
+    Install: [["WantedBy", "multi-user.target"]],
+  });
+  const files: HostFile[] = [
+    { path: `${LIB_DIR}/fetch-host-config.mjs`, owner: "root", group: "root", mode: "0755", content: readAsset("fetch-host-config.mjs") },
+    { path: `/etc/systemd/system/${CONFIG_UNIT}`, owner: "root", group: "root", mode: "0644", content: unit },
+  ];
+  return { configDir, files, producerUnit: CONFIG_UNIT, inlineConfigFiles: false };
+}
+
+export function envFileDelivery(): SecretDelivery {
+  return { configDir: "/etc/codewhale", files: [], inlineConfigFiles: true };
+}
+
+/**
+ * The manifest the Key Vault fetcher reads (secret `host-config`): the config files with secret references,
+ * no values. Deterministic JSON so its hash only changes when the config does.
+ */
+export function hostConfigManifest(configFiles: readonly ConfigFile[]): string {
+  return JSON.stringify({ schema: 1, files: configFiles });
+}

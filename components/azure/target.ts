@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as compute from "@pulumi/azure-native/compute";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { commonArtifacts } from "../../cloud-init/bundle";
+import { HOST_CONFIG_SECRET } from "../../cloud-init/delivery";
+import { APPLY_COMMAND, buildConfigFiles, referencedSecrets } from "../../cloud-init/host-payload";
+import { RUNTIME_PORT } from "../../cloud-init/model";
+import type { ConfigProblem } from "../../config/errors";
+import { AZURE_LOCATION_KEY } from "../../config/keys";
+import { setCommand } from "../../config/load";
+import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
+import { parseCidr } from "../../config/values";
+import { createRuntimeToken, nextSteps } from "../shared";
+import type { CloudTarget, Deployment } from "../target";
+import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
+import { CloudInitPayload } from "./cloud-init-payload";
+import { SecretStore } from "./secret-store";
+import { SshOnlyFirewall } from "./ssh-only-firewall";
+
+/** `cw<stack>-<random>`: 3-24 chars, starts with a letter, no double hyphen; random because names are global and kept 7-90 days after delete. */
+export function vaultNamePrefix(stack: string): string {
+  const cleaned = stack.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 12);
+  return `cw${cleaned}-`;
+}
+
+function validate(spec: StackSpec): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!spec.azureLocation) {
+    problems.push({
+      key: AZURE_LOCATION_KEY,
+      problem: "is not set: Azure needs a region for every resource",
+      expected: "an Azure region name such as westeurope, eastus2 or southeastasia",
+      fix: "pulumi config set azure-native:location westeurope",
+    });
+  }
+  spec.ssh.allowedCidrs.forEach((c, i) => {
+    if (parseCidr(c).cidr?.family === "ipv6") {
+      problems.push({
+        key: `codewhale-remote:sshAllowedCidrs[${i}]`,
+        problem: `'${c}' is IPv6, but the Azure host has an IPv4 public address only`,
+        expected: "IPv4 CIDRs",
+        fix: setCommand(["sshAllowedCidrs", i], "203.0.113.7/32"),
+      });
+    }
+  });
+  return problems;
+}
+
+function deploy(spec: StackSpec): Deployment {
+  const location = spec.azureLocation!;
+  const tags = { "codewhale-remote-stack": spec.stack, "managed-by": "pulumi" };
+  const client = authorization.getClientConfigOutput();
+
+  const group = new resources.ResourceGroup("agent", { location, tags });
+  const suffix = new random.RandomString("vault-suffix", { length: 8, special: false, upper: false });
+  const vaultName = pulumi.interpolate`${vaultNamePrefix(spec.stack)}${suffix.result}`;
+  const runtimeToken = createRuntimeToken();
+
+  const payload = new CloudInitPayload("host", { spec, vaultName });
+  const firewall = new SshOnlyFirewall("ssh", { resourceGroupName: group.name, location, allowedCidrs: spec.ssh.allowedCidrs, tags });
+  const vm = new AgentVm("agent", {
+    resourceGroupName: group.name,
+    location,
+    networkSecurityGroupId: firewall.networkSecurityGroupId,
+    settings: spec.azure,
+    computerName: `codewhale-${spec.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63),
+    sshPublicKey: spec.ssh.publicKey,
+    customData: payload.customData,
+    tags,
+  });
+
+  // Only what the host references goes in the vault (a keyless provider's unused key stays out).
+  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest]]);
+  for (const id of referencedSecrets(buildConfigFiles(spec, "/run/codewhale"))) {
+    const value = id === RUNTIME_TOKEN_SECRET ? runtimeToken.result : spec.secrets.get(id);
+    if (value === undefined) throw new Error(`the host references secret ${id}, which the spec does not provide`);
+    vaultSecrets.set(id, value);
+  }
+
+  const store = new SecretStore("secrets", {
+    resourceGroupName: group.name,
+    location,
+    vaultName,
+    tenantId: client.tenantId,
+    subscriptionId: client.subscriptionId,
+    allowedSubnetId: vm.subnetId,
+    readerPrincipalId: vm.principalId,
+    secrets: vaultSecrets,
+    retentionDays: spec.azure.keyVaultRetentionDays,
+    tags,
+  });
+
+  // Day-2 rollout through the VM agent: re-runs whenever the manifest or a secret version changes, and
+  // makes the host re-fetch, reinstall if the version moved, and restart. No SSH, no VM replacement.
+  const trigger = pulumi.all([payload.manifest, store.secretVersions]).apply(([m, v]) => createHash("sha256").update(m).update(v.join("\n")).digest("hex"));
+  new compute.VirtualMachineRunCommandByVirtualMachine(
+    "rollout",
+    {
+      resourceGroupName: group.name,
+      vmName: vm.vmName,
+      location,
+      runCommandName: "codewhale-rollout",
+      source: { script: pulumi.interpolate`#!/bin/sh
+# codewhale-remote rollout ${trigger}
+set -eu
+cloud-init status --wait >/dev/null 2>&1 || true
+${APPLY_COMMAND}
+` },
+      asyncExecution: false,
+      timeoutInSeconds: 1800,
+      treatFailureAsDeploymentFailure: true,
+      tags,
+    },
+    { parent: vm, dependsOn: [store] },
+  );
+
+  const sshUser = spec.azure.adminUsername;
+  const outputs = {
+    publicIp: vm.publicIp,
+    sshCommand: pulumi.interpolate`ssh ${sshUser}@${vm.publicIp}`,
+    sshTunnelCommand: pulumi.interpolate`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${vm.publicIp}`,
+    nextSteps: vm.publicIp.apply((ip) => nextSteps(spec, sshUser, ip)),
+    runtimeToken: pulumi.secret(runtimeToken.result),
+    keyVaultName: store.vaultName,
+    resourceGroupName: group.name,
+  };
+  const artifacts = pulumi.all([payload.rendered, vm.publicIp]).apply(([r, ip]): Record<string, string> => ({
+    "cloud-config.yaml": r.cloudConfig,
+    "host-config.json": JSON.stringify(JSON.parse(r.manifest), null, 2) + "\n",
+    ...commonArtifacts(spec, r.payload, spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [], {
+      sshUser,
+      host: ip || "<public-ip>",
+      secretsParagraph:
+        "Secrets live in Azure Key Vault (RBAC, purge protection, firewall admitting only the VM subnet). At boot and on every rollout, `codewhale-config.service` reads them with the VM's managed identity and writes `/run/codewhale/*.env` (tmpfs). customData carries none of them.",
+      extraSteps: ["- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`."],
+    }),
+  }));
+  return { outputs, artifacts };
+}
+
+export const azureTarget: CloudTarget = { id: "azure", displayName: "Azure VM", validate, deploy };

@@ -1,0 +1,35 @@
+/**
+ * A config problem names the full key, says what was expected and how to fix it. The loader collects every
+ * problem before it throws, so a user fixes the whole stack file in one pass (invariant 5).
+ */
+export interface ConfigProblem {
+  /** Full key as the Pulumi CLI shows it, e.g. `codewhale-remote:sshAllowedCidrs[0]`. */
+  readonly key: string;
+  /** What is wrong with the value as given (never the value of a secret). */
+  readonly problem: string;
+  /** What a valid value looks like. */
+  readonly expected: string;
+  /** The command or edit that fixes it. */
+  readonly fix: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  const lines = [`${count} in the stack config; nothing was deployed:`];
+  for (const p of problems) {
+    lines.push(`  - ${p.key}: ${p.problem}`);
+    lines.push(`      expected: ${p.expected}`);
+    lines.push(`      fix: ${p.fix}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,61 @@
+/**
+ * The stack config contract: every key of the `codewhale-remote` namespace, its kind, default and whether
+ * it is secret. This table is the public interface; `Pulumi.yaml` declares the same keys (a test holds the
+ * two together) and the loader rejects any key not listed here, with a did-you-mean.
+ */
+export const PROJECT = "codewhale-remote";
+
+export type KeyKind = "string" | "boolean" | "integer" | "array" | "object";
+
+export interface ConfigKey {
+  readonly kind: KeyKind;
+  readonly description: string;
+  /** Default written in Pulumi.yaml and applied by the schema. Absent: optional or required (see schema). */
+  readonly default?: string | boolean | number | readonly string[];
+  readonly secret?: true;
+}
+
+/** Pinned CodeWhale release: the newest published release at the time of writing. */
+export const DEFAULT_CODEWHALE_VERSION = "0.9.9";
+/** Oldest release whose `serve --http` and bridges match what the payload writes. */
+export const MIN_CODEWHALE_VERSION = "0.9.5";
+export const DEFAULT_RELEASE_BASE_URL = "https://github.com/Hmbown/CodeWhale/releases/download";
+export const DEFAULT_REPO_URL = "https://github.com/Hmbown/CodeWhale.git";
+
+export const configKeys = {
+  cloud: { kind: "string", default: "azure", description: "Where the agent host runs: azure or lighthouse." },
+  bridge: { kind: "string", default: "telegram", description: "Chat bridge: telegram or feishu (Feishu and Lark; see feishuDomain)." },
+  provider: { kind: "string", default: "deepseek", description: "Model provider id from the CodeWhale catalog, or custom." },
+  model: { kind: "string", default: "auto", description: "Model id, or auto for per-turn routing." },
+  providerBaseUrl: { kind: "string", description: "Base URL of the provider API; required for provider custom. https, or http only to a loopback host." },
+  providerApiKey: { kind: "string", secret: true, description: "API key of the model provider (not needed for keyless providers: vllm, sglang, ollama)." },
+  approvalPolicy: { kind: "string", default: "on-request", description: "When the agent asks before acting: on-request, untrusted or never." },
+  sshPublicKey: { kind: "string", description: "OpenSSH public key allowed to log in (ssh-ed25519, ecdsa-sha2-* or ssh-rsa of 3072+ bits)." },
+  sshAllowedCidrs: { kind: "array", description: "CIDRs allowed to reach TCP 22, e.g. [\"203.0.113.7/32\"]. Nothing else is open inbound." },
+  allowSshFromAnywhere: { kind: "boolean", default: false, description: "Explicit opt-in to accept 0.0.0.0/0 or ::/0 in sshAllowedCidrs." },
+  chatAllowlist: { kind: "array", default: [], description: "Chat or user ids the bot answers. Empty: the bot tells unknown chats their ids (first pairing)." },
+  allowUnlistedChats: { kind: "boolean", default: false, description: "Let chats outside chatAllowlist use the agent. Keep false once paired." },
+  allowGroupChats: { kind: "boolean", default: false, description: "Answer in group chats (only with the group prefix). Cannot be combined with allowUnlistedChats." },
+  groupPrefix: { kind: "string", default: "/cw", description: "Prefix a group message needs to reach the agent." },
+  telegramBotToken: { kind: "string", secret: true, description: "Telegram bot token from @BotFather (bridge telegram)." },
+  feishuAppId: { kind: "string", description: "Feishu/Lark app id, cli_... (bridge feishu)." },
+  feishuAppSecret: { kind: "string", secret: true, description: "Feishu/Lark app secret (bridge feishu)." },
+  feishuDomain: { kind: "string", default: "feishu", description: "feishu (open.feishu.cn, mainland China) or lark (open.larksuite.com)." },
+  codewhaleVersion: { kind: "string", default: DEFAULT_CODEWHALE_VERSION, description: `Exact CodeWhale release to run (>= ${MIN_CODEWHALE_VERSION}). Changing it upgrades in place.` },
+  codewhaleSha256: { kind: "string", description: "Optional sha256 of the codewhale-linux-<arch> binary; without it the release's checksum file is used." },
+  codewhaleReleaseBaseUrl: { kind: "string", default: DEFAULT_RELEASE_BASE_URL, description: "Where release binaries are downloaded from (<base>/v<version>/codewhale-linux-<arch>), e.g. a mirror." },
+  codewhaleRepoUrl: { kind: "string", default: DEFAULT_REPO_URL, description: "Git repository the bridges are checked out from, at tag v<version>." },
+  runtimeWorkers: { kind: "integer", default: 2, description: "Runtime worker count (1-8)." },
+  azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays." },
+  lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName." },
+} as const satisfies Record<string, ConfigKey>;
+
+export type ConfigKeyName = keyof typeof configKeys;
+
+export const secretKeyNames = (Object.keys(configKeys) as ConfigKeyName[]).filter(
+  (k) => (configKeys[k] as ConfigKey).secret === true,
+);
+
+/** Provider keys read outside our namespace (cloud location / region follow the providers' conventions). */
+export const AZURE_LOCATION_KEY = "azure-native:location";
+export const TENCENT_REGION_KEY = "tencentcloud:region";

@@ -1,0 +1,399 @@
+/**
+ * Stack config -> typed spec, validated once. Every problem is collected (never only the first) and thrown
+ * as one ConfigError before any resource is registered. The raw source is a plain map of full keys to
+ * string values, as the Pulumi engine passes config to a program (lists and objects JSON-encoded), so the
+ * same loader serves `pulumi up` and the offline plan.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
+import semver from "semver";
+import { z } from "zod";
+import { findBridge, bridgeIds } from "../bridges/registry";
+import { ConfigError, type ConfigProblem } from "./errors";
+import {
+  AZURE_LOCATION_KEY,
+  PROJECT,
+  TENCENT_REGION_KEY,
+  configKeys,
+  MIN_CODEWHALE_VERSION,
+  type ConfigKey,
+  type ConfigKeyName,
+} from "./keys";
+import { findModelProvider, modelProviderIds } from "./model-providers";
+import { PROVIDER_KEY_SECRET, type StackSpec } from "./spec";
+import {
+  SECRET_TOKEN,
+  parseCidr,
+  providerUrlProblem,
+  sourceUrlProblem,
+  sshPublicKeyProblem,
+  unsafeCharacterProblem,
+} from "./values";
+
+export interface RawConfig {
+  readonly project?: string;
+  readonly stack: string;
+  /** Full key (`codewhale-remote:cloud`, `azure-native:location`) -> value as the engine passes it. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Secret values present in the stack but unreadable here (offline plan of `secure:` values). */
+  readonly opaqueSecrets?: ReadonlySet<string>;
+}
+
+export interface LoadOptions {
+  /** Offline plan only: report missing secrets instead of failing, and plan with placeholders. */
+  readonly allowMissingSecrets?: boolean;
+  /** Rules of the selected cloud, run on the typed spec (see CloudTarget.validate). */
+  readonly cloudChecks?: (spec: StackSpec) => ConfigProblem[];
+}
+
+export interface LoadedSpec {
+  readonly spec: StackSpec;
+  /** Full keys of required secrets with no value (only when allowMissingSecrets). */
+  readonly missingSecrets: readonly string[];
+}
+
+const fullKey = (path: readonly PropertyKey[]): string => {
+  let out = PROJECT + ":";
+  path.forEach((p, i) => {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += (i === 0 ? "" : ".") + String(p);
+  });
+  return out;
+};
+
+/** The `pulumi config set` command that sets a key (with --path for nested keys). */
+export function setCommand(path: readonly PropertyKey[], example: string, secret = false): string {
+  const nested = path.length > 1;
+  const key = fullKey(path).slice(PROJECT.length + 1);
+  return `pulumi config set${secret ? " --secret" : ""}${nested ? " --path" : ""} ${nested ? `'${key}'` : key} ${example}`;
+}
+
+function didYouMean(value: string, candidates: readonly string[]): string {
+  const best = closest(value, candidates as string[]);
+  return best && distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3))
+    ? ` Did you mean '${best}'?`
+    : "";
+}
+
+/** A zod issue carrying our three-part message. */
+interface Explained {
+  readonly problem: string;
+  readonly expected: string;
+  readonly fix: string;
+}
+
+function report(ctx: z.RefinementCtx, path: PropertyKey[], e: Explained): void {
+  ctx.addIssue({ code: "custom", path, message: e.problem, params: { expected: e.expected, fix: e.fix } });
+}
+
+/** A string that ends up in an env file or a shell line. */
+const safeString = (name: string, expected: string, example: string) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = unsafeCharacterProblem(v);
+    if (problem) report(ctx, [], { problem, expected, fix: setCommand([name], example) });
+  });
+
+const azureSchema = z
+  .object({
+    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size like Standard_B2s").default("Standard_B2s"),
+    architecture: z.enum(["x64", "arm64"]).default("x64"),
+    osDiskSizeGb: z.number().int().min(30).max(1024).default(30),
+    dataDiskSizeGb: z.number().int().min(0).max(4096).refine((n) => n === 0 || n >= 4, "must be 0 (no data disk) or at least 4").default(32),
+    adminUsername: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a lowercase Linux user name")
+      .refine((u) => !["root", "admin", "administrator", "codewhale", "user", "guest"].includes(u), "is reserved by Azure or by the agent user")
+      .default("azureuser"),
+    vnetCidr: z.string().default("10.42.0.0/24"),
+    encryptionAtHost: z.boolean().default(false),
+    keyVaultRetentionDays: z.number().int().min(7).max(90).default(90),
+  })
+  .strict();
+
+const lighthouseSchema = z
+  .object({
+    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id like bundle_starter_mc_med2_02").default("bundle_starter_mc_med2_02"),
+    blueprintId: z.string().regex(/^lhbp-[a-z0-9]+$/, "must be a Lighthouse blueprint id like lhbp-xxxxxxxx").optional(),
+    zone: z.string().regex(/^[a-z]+-[a-z]+-\d+$/, "must be a zone like ap-singapore-1").optional(),
+    renewFlag: z.enum(["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_AUTO_RENEW"]).default("NOTIFY_AND_AUTO_RENEW"),
+    period: z.number().int().min(1).max(60).default(1),
+    dataDiskSizeGb: z.number().int().min(0).max(4000).refine((n) => n === 0 || n >= 10, "must be 0 (no data disk) or at least 10").default(20),
+    instanceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, "must be 1-60 letters, digits, - or _").optional(),
+  })
+  .strict();
+
+const chatId = z.string().regex(/^[A-Za-z0-9@_.:-]{1,128}$/, "must be a chat/user id or @username (letters, digits, @ _ . : -; no commas or spaces)");
+
+/** The namespace schema over decoded values. Cross-key rules live in `crossChecks`. */
+const schema = z.object({
+  cloud: z.string().default("azure"),
+  bridge: z.string().default("telegram"),
+  provider: z.string().default("deepseek"),
+  model: safeString("model", "a model id or auto", "auto").pipe(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, "must be a model id (letters, digits, . _ : / @ + -) or auto"),
+  ).default("auto"),
+  providerBaseUrl: z.string().optional(),
+  providerApiKey: z.string().optional(),
+  approvalPolicy: z.enum(["on-request", "untrusted", "never"]).default("on-request"),
+  sshPublicKey: z.string().optional(),
+  sshAllowedCidrs: z.array(z.string()).optional(),
+  allowSshFromAnywhere: z.boolean().default(false),
+  chatAllowlist: z.array(chatId).max(100).default([]),
+  allowUnlistedChats: z.boolean().default(false),
+  allowGroupChats: z.boolean().default(false),
+  groupPrefix: z.string().regex(/^\/[A-Za-z0-9_]{1,32}$/, "must be a slash command like /cw").default("/cw"),
+  telegramBotToken: z.string().optional(),
+  feishuAppId: z.string().regex(/^cli_[A-Za-z0-9]{8,32}$/, "must be a Feishu/Lark app id like cli_a1b2c3d4e5f6a7b8").optional(),
+  feishuAppSecret: z.string().optional(),
+  feishuDomain: z.enum(["feishu", "lark"]).default("feishu"),
+  codewhaleVersion: z.string().default(configKeys.codewhaleVersion.default),
+  codewhaleSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256sum output)").optional(),
+  codewhaleReleaseBaseUrl: z.string().default(configKeys.codewhaleReleaseBaseUrl.default),
+  codewhaleRepoUrl: z.string().default(configKeys.codewhaleRepoUrl.default),
+  runtimeWorkers: z.number().int().min(1).max(8).default(2),
+  azure: azureSchema.default(azureSchema.parse({})),
+  lighthouse: lighthouseSchema.default(lighthouseSchema.parse({})),
+});
+
+type Decoded = z.infer<typeof schema>;
+
+/** Config values arrive as strings; lists, objects, booleans and numbers are JSON-encoded by the engine. */
+function decode(name: ConfigKeyName, raw: string): { value?: unknown; problem?: ConfigProblem } {
+  const key = configKeys[name] as ConfigKey;
+  if (key.kind === "string") return { value: raw };
+  try {
+    return { value: JSON.parse(raw) };
+  } catch {
+    const example = { boolean: "true", integer: "2", array: "'[\"...\"]'", object: "'{...}'" }[key.kind];
+    return {
+      problem: {
+        key: fullKey([name]),
+        problem: `is not a valid ${key.kind}`,
+        expected: key.description,
+        fix: key.kind === "array" || key.kind === "object" ? `set it with --path, e.g. ${setCommand([name, key.kind === "array" ? 0 : "field"], "<value>")}` : setCommand([name], example),
+      },
+    };
+  }
+}
+
+function zodProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path as PropertyKey[];
+    const top = String(path[0]) as ConfigKeyName;
+    const params = (issue as { params?: { expected?: string; fix?: string } }).params;
+    const desc = (configKeys[top] as ConfigKey | undefined)?.description ?? "";
+    const secret = (configKeys[top] as ConfigKey | undefined)?.secret === true;
+    let problem = issue.message;
+    if (issue.code === "unrecognized_keys") {
+      const allowed = Object.keys(((top === "azure" ? azureSchema : lighthouseSchema) as z.ZodObject).shape);
+      problem = `has unknown field(s) ${issue.keys.map((k) => `'${k}'${didYouMean(k, allowed)}`).join(", ")}`;
+    }
+    return {
+      key: fullKey(path),
+      problem,
+      expected: params?.expected ?? desc,
+      fix: params?.fix ?? setCommand(path, "<value>", secret),
+    };
+  });
+}
+
+/**
+ * Rules that span keys or depend on registries (cloud, bridge, provider rows). Returns the problems and,
+ * when they are none, the resolved rows.
+ */
+function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: ConfigProblem[], missingSecrets: string[]) {
+  const present = (name: ConfigKeyName) => raw.values[`${PROJECT}:${name}`] !== undefined;
+  const opaque = (name: ConfigKeyName) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
+  const add = (path: PropertyKey[], problem: string, expected: string, fix: string) =>
+    problems.push({ key: fullKey(path), problem, expected, fix });
+
+  if (d.cloud !== "azure" && d.cloud !== "lighthouse") {
+    add(["cloud"], `'${d.cloud}' is not a supported cloud.${didYouMean(d.cloud, ["azure", "lighthouse"])}`, "azure or lighthouse", setCommand(["cloud"], "azure"));
+  }
+  const bridge = findBridge(d.bridge);
+  if (!bridge) {
+    add(["bridge"], `'${d.bridge}' is not a supported bridge.${didYouMean(d.bridge, bridgeIds)}`, bridgeIds.join(" or ") + " (Lark is feishu with feishuDomain lark)", setCommand(["bridge"], "telegram"));
+  }
+  const provider = findModelProvider(d.provider);
+  if (!provider) {
+    add(["provider"], `'${d.provider}' is not a CodeWhale provider.${didYouMean(d.provider, modelProviderIds)}`, `one of ${modelProviderIds.join(", ")}`, setCommand(["provider"], "deepseek"));
+  } else if (provider.unusable) {
+    add(["provider"], `'${provider.id}' cannot be used: ${provider.unusable}`, "a usable provider id", setCommand(["provider"], "deepseek"));
+  }
+
+  // Secrets: format-checked when readable, required when the bridge/provider rows say so.
+  const secret = (name: ConfigKeyName, required: boolean, pattern: RegExp, expected: string, example: string) => {
+    const value = (d as Record<string, unknown>)[name] as string | undefined;
+    if (opaque(name)) return;
+    if (value === undefined || value === "") {
+      if (!required) return;
+      if (opts.allowMissingSecrets) missingSecrets.push(fullKey([name]));
+      else add([name], "is required and not set", expected, setCommand([name], example, true));
+      return;
+    }
+    // Never echo the value: describe the problem only.
+    if (!pattern.test(value) || unsafeCharacterProblem(value)) {
+      add([name], "does not look right (value not shown)", expected, setCommand([name], example, true));
+    }
+  };
+  if (provider && !provider.unusable) {
+    secret("providerApiKey", !provider.keyless, SECRET_TOKEN, `the ${provider.displayName} API key (8-512 printable characters, no quotes, $, backslash or spaces)`, "<api-key>");
+    if (provider.id === "custom") {
+      if (!d.providerBaseUrl) add(["providerBaseUrl"], "is required for provider custom", "the https base URL of an OpenAI-compatible API", setCommand(["providerBaseUrl"], "https://llm.example.com/v1"));
+      if (d.model === "auto") add(["model"], "must name a model for provider custom (auto routing needs a catalog provider)", "the model id your endpoint serves", setCommand(["model"], "my-model"));
+    }
+  }
+  if (d.providerBaseUrl !== undefined) {
+    const problem = providerUrlProblem(d.providerBaseUrl) ?? unsafeCharacterProblem(d.providerBaseUrl);
+    if (problem) add(["providerBaseUrl"], problem, "an https URL (http only to localhost/127.0.0.1 on the host itself)", setCommand(["providerBaseUrl"], "https://llm.example.com/v1"));
+  }
+  for (const s of bridge?.secrets ?? []) {
+    secret(s.configKey as ConfigKeyName, true, s.pattern, s.expected, "<value>");
+  }
+  // Secrets of bridges not selected are ignored but still format-checked? No: they are not used, so a
+  // stale value of another bridge must not block a deploy. They are also never sent anywhere.
+  for (const req of bridge?.requiredConfig ?? []) {
+    if (!present(req.key as ConfigKeyName)) add([req.key], `is required for bridge ${bridge?.id}`, req.expected, setCommand([req.key], req.example));
+  }
+
+  // SSH: key and CIDRs are required; the world is refused without the explicit opt-in.
+  if (!d.sshPublicKey) {
+    add(["sshPublicKey"], "is required and not set", "an OpenSSH public key (the contents of ~/.ssh/id_ed25519.pub)", `pulumi config set sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)"`);
+  } else {
+    const problem = sshPublicKeyProblem(d.sshPublicKey);
+    if (problem) add(["sshPublicKey"], problem, "an OpenSSH public key: ssh-ed25519 AAAA... [comment]", `pulumi config set sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)"`);
+  }
+  if (!d.sshAllowedCidrs || d.sshAllowedCidrs.length === 0) {
+    add(["sshAllowedCidrs"], "is required and empty: nothing could reach SSH", "a list of CIDRs you connect from, e.g. your public IP/32", setCommand(["sshAllowedCidrs", 0], "203.0.113.7/32"));
+  } else {
+    d.sshAllowedCidrs.forEach((c, i) => {
+      const { cidr, problem, suggestion } = parseCidr(c);
+      if (!cidr) {
+        add(["sshAllowedCidrs", i], `'${c}' ${problem}`, "a CIDR like 203.0.113.7/32 or 2001:db8::/64", setCommand(["sshAllowedCidrs", i], suggestion ?? "203.0.113.7/32"));
+      } else if (cidr.worldOpen && !d.allowSshFromAnywhere) {
+        add(
+          ["sshAllowedCidrs", i],
+          `'${c}' opens SSH to the whole internet`,
+          "the CIDRs you connect from (find yours with: curl -s https://ifconfig.me)",
+          `${setCommand(["sshAllowedCidrs", i], "<your-ip>/32")} (or, to accept the risk, pulumi config set allowSshFromAnywhere true)`,
+        );
+      }
+    });
+  }
+  if (d.allowGroupChats && d.allowUnlistedChats) {
+    add(["allowGroupChats"], "cannot be true together with allowUnlistedChats (any group could then drive the agent; the bridges refuse it too)", "allowUnlistedChats false once paired", "pulumi config set allowUnlistedChats false");
+  }
+
+  const version = d.codewhaleVersion;
+  if (!semver.valid(version) || version.startsWith("v")) {
+    add(["codewhaleVersion"], `'${version}' is not an exact version`, `an exact release like ${configKeys.codewhaleVersion.default} (no v prefix, no ranges)`, setCommand(["codewhaleVersion"], configKeys.codewhaleVersion.default));
+  } else if (semver.lt(version, MIN_CODEWHALE_VERSION)) {
+    add(["codewhaleVersion"], `${version} is older than ${MIN_CODEWHALE_VERSION}, the oldest release this program supports`, `${MIN_CODEWHALE_VERSION} or newer`, setCommand(["codewhaleVersion"], configKeys.codewhaleVersion.default));
+  }
+  for (const name of ["codewhaleReleaseBaseUrl", "codewhaleRepoUrl"] as const) {
+    const problem = sourceUrlProblem(d[name]) ?? unsafeCharacterProblem(d[name]);
+    if (problem) add([name], problem, configKeys[name].description, setCommand([name], configKeys[name].default));
+  }
+  const vnet = parseCidr(d.azure.vnetCidr);
+  if (!vnet.cidr || vnet.cidr.family !== "ipv4" || vnet.cidr.prefix > 28) {
+    add(["azure", "vnetCidr"], `'${d.azure.vnetCidr}' ${vnet.problem ?? "must be an IPv4 CIDR of /28 or larger"}`, "a private IPv4 range like 10.42.0.0/24", setCommand(["azure", "vnetCidr"], vnet.suggestion ?? "10.42.0.0/24"));
+  }
+  return { bridge, provider };
+}
+
+/** Validates the whole config; throws ConfigError with every problem, or returns the spec. */
+export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
+  const problems: ConfigProblem[] = [];
+  const decoded: Record<string, unknown> = {};
+  const names = Object.keys(configKeys) as ConfigKeyName[];
+  for (const [k, v] of Object.entries(raw.values)) {
+    if (!k.startsWith(PROJECT + ":")) continue;
+    const name = k.slice(PROJECT.length + 1);
+    if (!(name in configKeys)) {
+      problems.push({
+        key: k,
+        problem: `is not a known key.${didYouMean(name, names)}`,
+        expected: `one of ${names.join(", ")}`,
+        fix: `pulumi config rm ${name} (and set the intended key)`,
+      });
+      continue;
+    }
+    if (raw.opaqueSecrets?.has(k)) continue;
+    const { value, problem } = decode(name as ConfigKeyName, v);
+    if (problem) problems.push(problem);
+    else decoded[name] = value;
+  }
+  let parsed = schema.safeParse(decoded);
+  const reported = new Set<string>();
+  if (!parsed.success) {
+    // Report these, then drop the offending keys and go on, so cross-key rules still report theirs.
+    for (const issue of parsed.error.issues) reported.add(String(issue.path[0]));
+    problems.push(...zodProblems(parsed.error));
+    for (const k of reported) delete decoded[k];
+    parsed = schema.safeParse(decoded);
+    if (!parsed.success) throw new ConfigError(problems);
+  }
+  const d = parsed.data;
+  const missingSecrets: string[] = [];
+  const crossProblems: ConfigProblem[] = [];
+  const { bridge, provider } = crossChecks(d, raw, opts, crossProblems, missingSecrets);
+  problems.push(...crossProblems.filter((p) => !reported.has(p.key.slice(PROJECT.length + 1).split(/[.[]/)[0]!)));
+  if (!bridge || !provider || (d.cloud !== "azure" && d.cloud !== "lighthouse") || !d.sshPublicKey || !d.sshAllowedCidrs) {
+    throw new ConfigError(problems);
+  }
+
+  // Every secret is a Pulumi secret from here on, whatever the source said (a plain value given for a
+  // secret key in an offline config file included).
+  const secrets = new Map<string, pulumi.Output<string>>();
+  const secretValue = (name: ConfigKeyName) => {
+    const v = (d as Record<string, unknown>)[name] as string | undefined;
+    return pulumi.secret(v ?? `[unavailable offline: ${fullKey([name])}]`);
+  };
+  if (d.providerApiKey !== undefined || opaque(raw, "providerApiKey") || !provider.keyless) {
+    secrets.set(PROVIDER_KEY_SECRET, secretValue("providerApiKey"));
+  }
+  for (const s of bridge.secrets) secrets.set(s.secretId, secretValue(s.configKey as ConfigKeyName));
+
+  const spec: StackSpec = {
+    project: raw.project ?? PROJECT,
+    stack: raw.stack,
+    cloud: d.cloud as StackSpec["cloud"],
+    bridge,
+    provider,
+    model: d.model,
+    ...(d.providerBaseUrl !== undefined ? { providerBaseUrl: d.providerBaseUrl } : {}),
+    approvalPolicy: d.approvalPolicy,
+    runtimeWorkers: d.runtimeWorkers,
+    ssh: { publicKey: d.sshPublicKey.trim(), allowedCidrs: d.sshAllowedCidrs, allowFromAnywhere: d.allowSshFromAnywhere },
+    chat: {
+      allowlist: d.chatAllowlist,
+      allowUnlisted: d.allowUnlistedChats,
+      allowGroups: d.allowGroupChats,
+      groupPrefix: d.groupPrefix,
+      ...(d.feishuAppId !== undefined ? { feishuAppId: d.feishuAppId } : {}),
+      feishuDomain: d.feishuDomain,
+    },
+    codewhale: {
+      version: d.codewhaleVersion,
+      ...(d.codewhaleSha256 !== undefined ? { sha256: d.codewhaleSha256 } : {}),
+      releaseBaseUrl: d.codewhaleReleaseBaseUrl.replace(/\/+$/, ""),
+      repoUrl: d.codewhaleRepoUrl,
+    },
+    secrets,
+    azure: d.azure,
+    lighthouse: d.lighthouse as StackSpec["lighthouse"],
+    ...(raw.values[AZURE_LOCATION_KEY] !== undefined ? { azureLocation: raw.values[AZURE_LOCATION_KEY] } : {}),
+    ...(raw.values[TENCENT_REGION_KEY] !== undefined ? { tencentRegion: raw.values[TENCENT_REGION_KEY] } : {}),
+  };
+  // Cloud rules need the typed spec; their problems join the others so the user sees all of them at once.
+  problems.push(...(opts.cloudChecks?.(spec) ?? []));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { spec, missingSecrets };
+}
+
+const opaque = (raw: RawConfig, name: ConfigKeyName) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
+
+/** The config the Pulumi engine handed this program. */
+export function rawConfigFromPulumi(): RawConfig {
+  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig() };
+}

@@ -1,0 +1,73 @@
+/**
+ * The typed stack spec: the only thing the rest of the program reads. Built once by `loadSpec` from the
+ * stack config; nothing after it touches `pulumi.Config`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { BridgeDefinition, BridgeSettings } from "../bridges/bridge";
+import type { ModelProvider } from "./model-providers";
+
+export type CloudId = "azure" | "lighthouse";
+export type ApprovalPolicy = "on-request" | "untrusted" | "never";
+
+/** Ids of secrets the host needs. Provider and bridge secrets come from config; the runtime token is generated. */
+export const RUNTIME_TOKEN_SECRET = "runtime-token";
+export const PROVIDER_KEY_SECRET = "provider-api-key";
+
+export interface AzureSettings {
+  readonly vmSize: string;
+  readonly architecture: "x64" | "arm64";
+  readonly osDiskSizeGb: number;
+  /** 0 = no data disk (state then dies with the VM). */
+  readonly dataDiskSizeGb: number;
+  readonly adminUsername: string;
+  readonly vnetCidr: string;
+  readonly encryptionAtHost: boolean;
+  readonly keyVaultRetentionDays: number;
+}
+
+export interface LighthouseSettings {
+  readonly bundleId: string;
+  readonly blueprintId: string;
+  readonly zone?: string;
+  readonly renewFlag: "NOTIFY_AND_AUTO_RENEW" | "NOTIFY_AND_MANUAL_RENEW" | "DISABLE_NOTIFY_AND_AUTO_RENEW";
+  readonly period: number;
+  /** 0 = no data disk (state then dies with the instance). */
+  readonly dataDiskSizeGb: number;
+  readonly instanceName?: string;
+}
+
+export interface CodewhaleRelease {
+  readonly version: string;
+  readonly sha256?: string;
+  readonly releaseBaseUrl: string;
+  readonly repoUrl: string;
+}
+
+export interface StackSpec {
+  readonly project: string;
+  readonly stack: string;
+  readonly cloud: CloudId;
+  readonly bridge: BridgeDefinition;
+  readonly provider: ModelProvider;
+  readonly model: string;
+  readonly providerBaseUrl?: string;
+  readonly approvalPolicy: ApprovalPolicy;
+  readonly runtimeWorkers: number;
+  readonly ssh: {
+    readonly publicKey: string;
+    readonly allowedCidrs: readonly string[];
+    readonly allowFromAnywhere: boolean;
+  };
+  readonly chat: BridgeSettings;
+  readonly codewhale: CodewhaleRelease;
+  /**
+   * Secrets given in config, by secret id (provider key, bridge secrets). Always Pulumi secrets. The runtime
+   * token is not here: the cloud target generates it.
+   */
+  readonly secrets: ReadonlyMap<string, pulumi.Output<string>>;
+  readonly azure: AzureSettings;
+  readonly lighthouse: LighthouseSettings;
+  /** `azure-native:location` / `tencentcloud:region`, when set. */
+  readonly azureLocation?: string;
+  readonly tencentRegion?: string;
+}

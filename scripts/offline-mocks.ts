@@ -1,0 +1,58 @@
+/**
+ * What the offline plan answers in place of the clouds: plausible outputs per resource type (documentation
+ * IP ranges, zero GUIDs), derived from the inputs so that a change of input shows as a change of output
+ * (a Key Vault secret's version URI changes with its value, as in Azure). Used by `npm run plan` and tests.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const TENANT = "00000000-0000-0000-0000-00000000feed";
+
+const short = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
+
+type State = Record<string, unknown>;
+type Outputs = (name: string, inputs: State) => State;
+
+const azureName = (key: string): Outputs => (name, i) => ({ name: (i[key] as string | undefined) ?? `${name}${short(name)}` });
+
+const byType: Record<string, Outputs> = {
+  "random:index/randomString:RandomString": (name, i) => ({ result: short(name).padEnd(Number(i.length ?? 8), "0").slice(0, Number(i.length ?? 8)) }),
+  "random:index/randomPassword:RandomPassword": (name, i) => ({ result: `offline${short(name)}`.padEnd(Number(i.length ?? 16), "x") }),
+  "azure-native:resources:ResourceGroup": azureName("resourceGroupName"),
+  "azure-native:network:VirtualNetwork": azureName("virtualNetworkName"),
+  "azure-native:network:Subnet": azureName("subnetName"),
+  "azure-native:network:NetworkSecurityGroup": azureName("networkSecurityGroupName"),
+  "azure-native:network:NetworkInterface": azureName("networkInterfaceName"),
+  "azure-native:network:PublicIPAddress": (name, i) => ({ ...azureName("publicIpAddressName")(name, i), ipAddress: "203.0.113.10" }),
+  "azure-native:compute:Disk": azureName("diskName"),
+  "azure-native:compute:VirtualMachine": (name, i) => ({
+    ...azureName("vmName")(name, i),
+    identity: { ...(i.identity as State), principalId: "00000000-0000-0000-0000-0000000000a1", tenantId: TENANT },
+  }),
+  "azure-native:keyvault:Vault": (name, i) => ({
+    name: i.vaultName ?? name,
+    properties: { ...(i.properties as State), vaultUri: `https://${String(i.vaultName ?? name)}.vault.azure.net/` },
+  }),
+  "azure-native:keyvault:Secret": (name, i) => {
+    const props = (i.properties ?? {}) as State;
+    const version = short(JSON.stringify(props.value ?? ""));
+    const base = `https://${String(i.vaultName)}.vault.azure.net/secrets/${String(i.secretName ?? name)}`;
+    return { name: i.secretName ?? name, properties: { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` } };
+  },
+  "azure-native:authorization:RoleAssignment": (name) => ({ name: `00000000-0000-0000-0000-${short(name).padStart(12, "0")}` }),
+};
+
+export const offlineMocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    const extra = byType[args.type]?.(args.name, args.inputs as State) ?? {};
+    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/offline/providers/${args.type}/${args.name}`;
+    return { id, state: { ...args.inputs, ...extra } };
+  },
+  call(args) {
+    if (args.token === "azure-native:authorization:getClientConfig") {
+      return { subscriptionId: SUBSCRIPTION, tenantId: TENANT, clientId: "00000000-0000-0000-0000-0000000000c1", objectId: "00000000-0000-0000-0000-0000000000d1" };
+    }
+    return {};
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * The offline plan: runs the real program (`runProgram`, exactly what `pulumi up` runs) under Pulumi's mock
+ * monitor, with a stack's config read from its `Pulumi.<stack>.yaml`, and records every registration with
+ * its parent and dependencies. No cloud, no credentials, no Pulumi CLI. Secret values never leave: every
+ * value Pulumi marks secret is replaced by "[secret]" before anything is recorded.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { parse as parseYaml } from "yaml";
+import type { RawConfig } from "../config/load";
+import { PROJECT, configKeys, type ConfigKey } from "../config/keys";
+import { runProgram } from "../program";
+import { offlineMocks } from "./offline-mocks";
+
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly dependencies: readonly string[];
+  readonly protect: boolean;
+}
+
+export interface Plan {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly artifacts: Record<string, string>;
+  readonly missingSecrets: readonly string[];
+}
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** Reads `Pulumi.<stack>.yaml` (or any file of that shape) into the engine's flat key -> string form. */
+export function readStackConfig(file: string, stack: string): RawConfig {
+  const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const opaque = new Set<string>();
+  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      // Encrypted with the stack's secrets provider: present, but unreadable without it.
+      opaque.add(key);
+      values[key] = "";
+      continue;
+    }
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { project: PROJECT, stack, values, opaqueSecrets: opaque };
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Wire-format property values -> plain JSON with secrets redacted. */
+function redactWire(value: unknown): unknown {
+  if (value === UNKNOWN_VALUE) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(redactWire);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return SECRET;
+    if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactWire(v)]));
+  }
+  return value;
+}
+
+/** Resolves SDK values (Outputs included) to plain JSON, redacting secret Outputs. */
+export async function resolveRedacted(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const out = value as pulumi.Output<unknown>;
+    const [inner, secret] = await Promise.all([promiseOf(out), out.isSecret]);
+    return secret ? SECRET : resolveRedacted(inner);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolveRedacted));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveRedacted(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+}
+
+/** A mock monitor that also keeps what the real engine would see: parent, dependencies, protect. */
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: PlannedResource[] = [];
+
+  override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    await super.registerResource(req, (err: unknown, resp: any) => {
+      if (!err) {
+        this.recorded.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent(),
+          custom: req.getCustom(),
+          inputs: redactWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          dependencies: [...req.getDependenciesList()].sort(),
+          protect: req.getProtect() === true,
+        });
+      }
+      callback(err, resp);
+    });
+  }
+}
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** Defaults to `Pulumi.<stack>.yaml` in the project root. */
+  readonly configFile?: string;
+  /** Config given directly (tests); replaces the file. */
+  readonly raw?: RawConfig;
+  /** Like a real deploy: missing secrets are errors. */
+  readonly strict?: boolean;
+}
+
+let running = false;
+
+export async function planStack(options: PlanOptions): Promise<Plan> {
+  if (running) throw new Error("planStack: one plan at a time (the Pulumi runtime is process-global)");
+  running = true;
+  try {
+    const raw = options.raw ?? readStackConfig(options.configFile ?? path.join(ROOT, `Pulumi.${options.stack}.yaml`), options.stack);
+    const monitor = new RecordingMonitor(offlineMocks);
+    pulumi.runtime.setMockOptions(monitor, PROJECT, options.stack, true);
+    const secretKeys = Object.entries(configKeys).filter(([, k]) => (k as ConfigKey).secret).map(([n]) => `${PROJECT}:${n}`);
+    pulumi.runtime.setAllConfig({ ...raw.values }, secretKeys);
+
+    let result: ReturnType<typeof runProgram> | undefined;
+    let failure: unknown;
+    await pulumi.runtime
+      .runInPulumiStack(async () => {
+        try {
+          result = runProgram({ raw, allowMissingSecrets: !options.strict });
+        } catch (e) {
+          failure = e;
+          return {};
+        }
+        return result.outputs;
+      })
+      .catch((e: unknown) => {
+        failure ??= e;
+        return {};
+      });
+    if (failure !== undefined || !result) throw failure;
+    const artifacts = (await resolveRedacted(result.artifacts)) as Record<string, string>;
+    const resolvedOutputs = (await resolveRedacted(result.outputs)) as Record<string, unknown>;
+    await pulumi.runtime.disconnect();
+    return {
+      project: PROJECT,
+      stack: options.stack,
+      resources: [...monitor.recorded].sort((a, b) => a.urn.localeCompare(b.urn)),
+      outputs: resolvedOutputs,
+      artifacts,
+      missingSecrets: result.missingSecrets,
+    };
+  } finally {
+    running = false;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * npm run plan -- --stack <name> [--config <file>] [--json] [--out <dir>] [--strict]
+ *
+ * The deployment of one stack without a cloud, credentials or the Pulumi CLI: prints the resource tree (or
+ * JSON), writes the deploy bundle with --out. Invalid config: exit 1 with every problem, nothing written.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/errors";
+import { planStack, type Plan } from "./offline-plan";
+
+function tree(plan: Plan): string {
+  const children = new Map<string, Plan["resources"][number][]>();
+  for (const r of plan.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines: string[] = [];
+  const walk = (parent: string, indent: string) => {
+    for (const r of children.get(parent) ?? []) {
+      lines.push(`${indent}${r.custom ? "+" : "*"} ${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`);
+      walk(r.urn, indent + "    ");
+    }
+  };
+  walk("", "");
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "dev" },
+      config: { type: "string" },
+      json: { type: "boolean", default: false },
+      out: { type: "string" },
+      strict: { type: "boolean", default: false },
+    },
+  });
+  const stack = values.stack!;
+  let plan: Plan;
+  try {
+    plan = await planStack({ stack, ...(values.config ? { configFile: values.config } : {}), strict: values.strict ?? false });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`codewhale-remote: stack ${stack}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (values.out) {
+    const dir = path.resolve(values.out);
+    rmSync(dir, { recursive: true, force: true });
+    for (const [rel, content] of Object.entries(plan.artifacts)) {
+      const file = path.join(dir, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content, { mode: rel.endsWith(".sh") ? 0o755 : 0o644 });
+    }
+  }
+  if (values.json) {
+    process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+  } else {
+    const custom = plan.resources.filter((r) => r.custom).length;
+    process.stdout.write(`Offline plan of ${plan.project}/${plan.stack}: ${custom} resources in ${plan.resources.length - custom} components\n\n`);
+    process.stdout.write(tree(plan) + "\n\nOutputs:\n");
+    for (const [k, v] of Object.entries(plan.outputs)) {
+      const text = typeof v === "string" ? v : JSON.stringify(v);
+      process.stdout.write(`  ${k}: ${text.includes("\n") ? "\n      " + text.split("\n").join("\n      ") : text}\n`);
+    }
+    if (plan.missingSecrets.length > 0) {
+      process.stdout.write(`\nMissing secrets (a real deploy needs them; --strict fails on them):\n${plan.missingSecrets.map((k) => `  ${k}: pulumi config set --secret ${k.split(":")[1]} <value>`).join("\n")}\n`);
+    }
+    if (values.out) process.stdout.write(`\nBundle written to ${path.resolve(values.out)}: ${Object.keys(plan.artifacts).sort().join(", ")}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`codewhale-remote: plan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(2);
+  },
+);

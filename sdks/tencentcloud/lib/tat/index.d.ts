@@ -1,0 +1,1 @@
+export { InvocationCommandAttachment, InvocationCommandAttachmentArgs, InvocationCommandAttachmentState } from "./invocationCommandAttachment";

@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as utilities from "../utilities";
+import { resourceSpecs } from "../schema";
+
+const spec = resourceSpecs["tencentcloud:Lighthouse/keyPair:KeyPair"];
+
+/**
+ * A Lighthouse SSH key pair (`tencentcloud:Lighthouse/keyPair:KeyPair`).
+ */
+export class KeyPair extends pulumi.CustomResource {
+    /**
+     * Get an existing KeyPair resource's state with the given name, ID, and optional extra
+     * properties used to qualify the lookup.
+     */
+    public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: KeyPairState, opts?: pulumi.CustomResourceOptions): KeyPair {
+        return new KeyPair(name, <any>state, { ...opts, id: id });
+    }
+
+    /** @internal */
+    public static readonly __pulumiType = spec.token;
+
+    /**
+     * Returns true if the given object is an instance of KeyPair.  This is designed to work even
+     * when multiple copies of the Pulumi SDK have been loaded into the same process.
+     */
+    public static isInstance(obj: any): obj is KeyPair {
+        if (obj === undefined || obj === null) {
+            return false;
+        }
+        return obj['__pulumiType'] === KeyPair.__pulumiType;
+    }
+
+    /** Key pair name: at most 25 characters of letters, digits and `_`. */
+    declare readonly keyName: pulumi.Output<string>;
+    /** Public key to import (OpenSSH format); a key pair is generated when unset. */
+    declare readonly publicKey: pulumi.Output<string>;
+
+    /**
+     * Create a KeyPair resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: KeyPairArgs, opts?: pulumi.CustomResourceOptions)
+    constructor(name: string, argsOrState?: KeyPairArgs | KeyPairState, opts?: pulumi.CustomResourceOptions) {
+        opts = opts || {};
+        const resourceInputs = utilities.buildResourceInputs(spec, argsOrState, opts);
+        opts = utilities.mergeResourceOptions(spec, opts);
+        super(KeyPair.__pulumiType, name, resourceInputs, opts);
+    }
+}
+
+/**
+ * Input properties used for looking up and filtering KeyPair resources.
+ */
+export interface KeyPairState extends Partial<KeyPairArgs> {}
+
+/**
+ * The set of arguments for constructing a KeyPair resource.
+ */
+export interface KeyPairArgs {
+    /** Key pair name: at most 25 characters of letters, digits and `_`. */
+    keyName: pulumi.Input<string>;
+    /** Public key to import (OpenSSH format); a key pair is generated when unset. */
+    publicKey?: pulumi.Input<string>;
+}
