@@ -12,6 +12,10 @@ const TENANT = "00000000-0000-0000-0000-00000000feed";
 const short = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
 
 type State = Record<string, unknown>;
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecretWire = (v: unknown) => typeof v === "object" && v !== null && (v as State)[SIG_KEY] === SECRET_SIG;
 type Outputs = (name: string, inputs: State) => State;
 
 const azureName = (key: string): Outputs => (name, i) => ({ name: (i[key] as string | undefined) ?? `${name}${short(name)}` });
@@ -35,10 +39,13 @@ const byType: Record<string, Outputs> = {
     properties: { ...(i.properties as State), vaultUri: `https://${String(i.vaultName ?? name)}.vault.azure.net/` },
   }),
   "azure-native:keyvault:Secret": (name, i) => {
-    const props = (i.properties ?? {}) as State;
+    // `properties` arrives secret-wrapped (it holds the value); keep it wrapped in the returned state.
+    const wrapped = isSecretWire(i.properties);
+    const props = ((wrapped ? (i.properties as State).value : i.properties) ?? {}) as State;
     const version = short(JSON.stringify(props.value ?? ""));
     const base = `https://${String(i.vaultName)}.vault.azure.net/secrets/${String(i.secretName ?? name)}`;
-    return { name: i.secretName ?? name, properties: { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` } };
+    const out = { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` };
+    return { name: i.secretName ?? name, properties: wrapped ? { [SIG_KEY]: SECRET_SIG, value: out } : out };
   },
   "azure-native:authorization:RoleAssignment": (name) => ({ name: `00000000-0000-0000-0000-${short(name).padStart(12, "0")}` }),
 };

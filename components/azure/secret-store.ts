@@ -94,7 +94,9 @@ export class SecretStore extends pulumi.ComponentResource {
 
     this.vaultName = vault.name;
     this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
-    this.secretVersions = pulumi.all(secrets.map((s) => s.properties.apply((p) => p.secretUriWithVersion ?? ""))) as pulumi.Output<string[]>;
+    // A version URI names a value, it does not carry it: unsecret it so the rollout trigger stays readable
+    // in previews (it inherits secretness from `properties`, which holds the value).
+    this.secretVersions = pulumi.unsecret(pulumi.all(secrets.map((s) => s.properties.apply((p) => p.secretUriWithVersion ?? ""))));
     this.roleAssignmentId = role.id;
     this.registerOutputs({ vaultName: this.vaultName, vaultUri: this.vaultUri, roleAssignmentId: this.roleAssignmentId });
   }

@@ -1,0 +1,178 @@
+/**
+ * The stack config contract: bad input is refused before anything is registered, with the full key, what
+ * was expected and the fix; every problem at once; never a secret value in a message.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../config/errors";
+import { loadSpec } from "../config/load";
+import { rawConfig } from "./support/stack";
+
+function problemsOf(overrides: Record<string, unknown>, opts = {}) {
+  try {
+    loadSpec(rawConfig(overrides), opts);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const rsaKey = (bits: number) => {
+  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+  const jwk = publicKey.export({ format: "jwk" });
+  const mpint = (b64: string) => {
+    let b = Buffer.from(b64, "base64url");
+    if (b[0]! & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const type = Buffer.from("ssh-rsa");
+  const tlen = Buffer.alloc(4);
+  tlen.writeUInt32BE(type.length);
+  return `ssh-rsa ${Buffer.concat([tlen, type, mpint(jwk.e!), mpint(jwk.n!)]).toString("base64")} me@laptop`;
+};
+
+describe("a valid config", () => {
+  it("becomes a typed spec with documented defaults", () => {
+    const { spec, missingSecrets } = loadSpec(rawConfig());
+    expect(spec.cloud).toBe("azure");
+    expect(spec.bridge.id).toBe("telegram");
+    expect(spec.provider.id).toBe("deepseek");
+    expect(spec.model).toBe("auto");
+    expect(spec.codewhale.version).toBe("0.9.9");
+    expect(spec.chat).toMatchObject({ allowlist: [], allowUnlisted: false, allowGroups: false, groupPrefix: "/cw" });
+    expect(spec.azure).toMatchObject({ vmSize: "Standard_B2s", dataDiskSizeGb: 32, keyVaultRetentionDays: 90 });
+    expect(missingSecrets).toEqual([]);
+  });
+
+  it("resolves provider aliases to the canonical id", () => {
+    expect(loadSpec(rawConfig({ provider: "kimi" })).spec.provider.id).toBe("moonshot");
+  });
+
+  it("accepts an RSA key of 3072 bits", () => {
+    expect(() => loadSpec(rawConfig({ sshPublicKey: rsaKey(3072) }))).not.toThrow();
+  });
+
+  it("accepts the world only with the explicit opt-in", () => {
+    expect(() => loadSpec(rawConfig({ sshAllowedCidrs: ["0.0.0.0/0"], allowSshFromAnywhere: true }))).not.toThrow();
+  });
+
+  it("does not require a key for keyless providers", () => {
+    expect(() => loadSpec(rawConfig({ provider: "vllm", providerApiKey: undefined, providerBaseUrl: "http://127.0.0.1:8000/v1" }))).not.toThrow();
+  });
+
+  it("makes every given secret a Pulumi secret", async () => {
+    const { spec } = loadSpec(rawConfig());
+    for (const value of spec.secrets.values()) expect(await value.isSecret).toBe(true);
+    expect([...spec.secrets.keys()].sort()).toEqual(["provider-api-key", "telegram-bot-token"]);
+  });
+});
+
+/** [what, overrides, full key named, text the problem must contain] */
+const badInputs: [string, Record<string, unknown>, string, RegExp][] = [
+  ["unknown key, with a did-you-mean", { sshAllowedCidr: ["203.0.113.7/32"] }, "codewhale-remote:sshAllowedCidr", /Did you mean 'sshAllowedCidrs'/],
+  ["unknown cloud", { cloud: "azur" }, "codewhale-remote:cloud", /not a supported cloud.*Did you mean 'azure'/],
+  ["unknown bridge", { bridge: "telegarm" }, "codewhale-remote:bridge", /Did you mean 'telegram'/],
+  ["unknown provider", { provider: "deepsek" }, "codewhale-remote:provider", /Did you mean 'deepseek'/],
+  ["unusable provider", { provider: "antigravity" }, "codewhale-remote:provider", /cannot be used/],
+  ["malformed CIDR", { sshAllowedCidrs: ["203.0.113.300/32"] }, "codewhale-remote:sshAllowedCidrs[0]", /not a CIDR/],
+  ["address without prefix", { sshAllowedCidrs: ["203.0.113.7"] }, "codewhale-remote:sshAllowedCidrs[0]", /without a prefix/],
+  ["host bits set", { sshAllowedCidrs: ["203.0.113.7/24"] }, "codewhale-remote:sshAllowedCidrs[0]", /host bits/],
+  ["IPv4 world without opt-in", { sshAllowedCidrs: ["203.0.113.7/32", "0.0.0.0/0"] }, "codewhale-remote:sshAllowedCidrs[1]", /whole internet/],
+  ["IPv6 world without opt-in", { sshAllowedCidrs: ["::/0"] }, "codewhale-remote:sshAllowedCidrs[0]", /whole internet/],
+  ["no CIDR at all", { sshAllowedCidrs: [] }, "codewhale-remote:sshAllowedCidrs", /required and empty/],
+  ["not an SSH key", { sshPublicKey: "hello world" }, "codewhale-remote:sshPublicKey", /not an OpenSSH public key/],
+  ["pasted private key", { sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----" }, "codewhale-remote:sshPublicKey", /PRIVATE key/],
+  ["key type and blob disagree", { sshPublicKey: "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIGJwX2hG8bAcD8aPw9xUcSMcK2ZSCwzTPyPmqm9RFvvO x" }, "codewhale-remote:sshPublicKey", /blob holds ssh-ed25519/],
+  ["missing SSH key", { sshPublicKey: undefined }, "codewhale-remote:sshPublicKey", /required/],
+  ["malformed Telegram token", { telegramBotToken: "not-a-token" }, "codewhale-remote:telegramBotToken", /does not look right/],
+  ["missing Telegram token", { telegramBotToken: undefined }, "codewhale-remote:telegramBotToken", /required/],
+  ["malformed Feishu app id", { bridge: "feishu", feishuAppId: "app_123" }, "codewhale-remote:feishuAppId", /cli_/],
+  ["missing Feishu app id", { bridge: "feishu", feishuAppId: undefined }, "codewhale-remote:feishuAppId", /required for bridge feishu/],
+  ["missing Feishu secret", { bridge: "feishu", feishuAppSecret: undefined }, "codewhale-remote:feishuAppSecret", /required/],
+  ["missing provider key", { providerApiKey: undefined }, "codewhale-remote:providerApiKey", /required/],
+  ["newline in the model", { model: "deepseek\nEVIL=1" }, "codewhale-remote:model", /newline/],
+  ["$ in the model", { model: "a$(reboot)" }, "codewhale-remote:model", /character \$/],
+  ["quote in an allowlist id", { chatAllowlist: ["12'3"] }, "codewhale-remote:chatAllowlist[0]", /chat\/user id/],
+  ["comma in an allowlist id", { chatAllowlist: ["1,2"] }, "codewhale-remote:chatAllowlist[0]", /no commas/],
+  ["backtick in a secret", { providerApiKey: "sk-abc`reboot`def" }, "codewhale-remote:providerApiKey", /does not look right/],
+  ["newline in a secret", { providerApiKey: "sk-abcdef\nX=1" }, "codewhale-remote:providerApiKey", /does not look right/],
+  ["non-semver version", { codewhaleVersion: "latest" }, "codewhale-remote:codewhaleVersion", /not an exact version/],
+  ["v-prefixed version", { codewhaleVersion: "v0.9.9" }, "codewhale-remote:codewhaleVersion", /not an exact version/],
+  ["too old version", { codewhaleVersion: "0.9.4" }, "codewhale-remote:codewhaleVersion", /older than 0\.9\.5/],
+  ["custom provider without base URL", { provider: "custom", model: "my-model" }, "codewhale-remote:providerBaseUrl", /required for provider custom/],
+  ["custom provider with model auto", { provider: "custom", providerBaseUrl: "https://llm.example.com/v1" }, "codewhale-remote:model", /must name a model/],
+  ["plain http to a remote host", { providerBaseUrl: "http://llm.example.com/v1" }, "codewhale-remote:providerBaseUrl", /plain http/],
+  ["credentials in the base URL", { providerBaseUrl: "https://user:pw@llm.example.com/v1" }, "codewhale-remote:providerBaseUrl", /credentials/],
+  ["http release mirror", { codewhaleReleaseBaseUrl: "http://mirror.example.com/releases" }, "codewhale-remote:codewhaleReleaseBaseUrl", /https/],
+  ["groups together with unlisted chats", { allowGroupChats: true, allowUnlistedChats: true }, "codewhale-remote:allowGroupChats", /cannot be true together/],
+  ["wrong type", { allowUnlistedChats: "yes" }, "codewhale-remote:allowUnlistedChats", /valid boolean|expected boolean/i],
+  ["unknown field in the azure object", { azure: { vmSise: "Standard_B2s" } }, "codewhale-remote:azure", /'vmSise' Did you mean 'vmSize'/],
+  ["bad azure field", { azure: { dataDiskSizeGb: 2 } }, "codewhale-remote:azure.dataDiskSizeGb", /at least 4/],
+  ["bad vnet", { azure: { vnetCidr: "10.0.0.0/30" } }, "codewhale-remote:azure.vnetCidr", /\/28 or larger/],
+  ["weak RSA key", { sshPublicKey: "RSA2048" }, "codewhale-remote:sshPublicKey", /2048 bits/],
+];
+
+describe("bad input gets a clear error naming the key", () => {
+  it.each(badInputs)("%s", (_what, overrides, key, text) => {
+    const ov = overrides.sshPublicKey === "RSA2048" ? { ...overrides, sshPublicKey: rsaKey(2048) } : overrides;
+    const error = problemsOf(ov);
+    const problem = error.problems.find((p) => p.key === key);
+    expect(problem, `no problem for ${key} in:\n${error.message}`).toBeDefined();
+    expect(problem!.problem).toMatch(text);
+    expect(problem!.expected.length).toBeGreaterThan(0);
+    expect(problem!.fix).toMatch(/pulumi config|set /);
+    expect(error.message).toContain(key);
+  });
+});
+
+describe("reporting", () => {
+  it("reports every problem at once, not just the first", () => {
+    const error = problemsOf({ cloud: "gcp", sshAllowedCidrs: ["0.0.0.0/0"], model: "a b$", codewhaleVersion: "0.1.0", telegramBotToken: undefined, bogus: 1 });
+    const keys = error.problems.map((p) => p.key).sort();
+    expect(keys).toEqual(
+      [
+        "codewhale-remote:bogus",
+        "codewhale-remote:cloud",
+        "codewhale-remote:codewhaleVersion",
+        "codewhale-remote:model",
+        "codewhale-remote:sshAllowedCidrs[0]",
+        "codewhale-remote:telegramBotToken",
+      ].sort(),
+    );
+  });
+
+  it("gives the exact pulumi command for a missing secret", () => {
+    const error = problemsOf({ telegramBotToken: undefined });
+    expect(error.problems[0]!.fix).toBe("pulumi config set --secret telegramBotToken <value>");
+  });
+
+  it("never shows a secret value, even a malformed one", () => {
+    const bad = "sk-SHOULD-NOT-APPEAR`x`";
+    const error = problemsOf({ providerApiKey: bad, telegramBotToken: "tg-SHOULD-NOT-APPEAR" });
+    expect(error.message).not.toContain("SHOULD-NOT-APPEAR");
+    expect(JSON.stringify(error.problems)).not.toContain("SHOULD-NOT-APPEAR");
+  });
+
+  it("lists missing secrets instead of failing when asked to (offline plan)", () => {
+    const { missingSecrets } = loadSpec(rawConfig({ providerApiKey: undefined, telegramBotToken: undefined }), { allowMissingSecrets: true });
+    expect(missingSecrets).toEqual(["codewhale-remote:providerApiKey", "codewhale-remote:telegramBotToken"]);
+  });
+
+  it("skips format checks for secrets it cannot decrypt offline", () => {
+    const raw = rawConfig({ telegramBotToken: "" });
+    const { missingSecrets } = loadSpec({ ...raw, opaqueSecrets: new Set(["codewhale-remote:telegramBotToken"]) });
+    expect(missingSecrets).toEqual([]);
+  });
+
+  it("runs the cloud's own rules with the rest", () => {
+    const error = problemsOf(
+      { model: "bad model" },
+      { cloudChecks: () => [{ key: "azure-native:location", problem: "is not set", expected: "a region", fix: "pulumi config set azure-native:location westeurope" }] },
+    );
+    expect(error.problems.map((p) => p.key).sort()).toEqual(["azure-native:location", "codewhale-remote:model"]);
+  });
+
+});
