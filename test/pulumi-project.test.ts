@@ -1,0 +1,54 @@
+/**
+ * Pulumi.yaml declares the same config contract as config/keys.ts (keys, types, defaults, secret flags), so
+ * `pulumi config` users and the program agree; every stack file in the repo is a valid plan input.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { configKeys, type ConfigKey } from "../config/keys";
+
+const root = path.resolve(__dirname, "..");
+const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+  name: string;
+  runtime: { name: string };
+  config: Record<string, { type?: string; default?: unknown; secret?: boolean; description?: string; items?: { type: string } }>;
+};
+
+describe("Pulumi.yaml", () => {
+  it("is the codewhale-remote nodejs project", () => {
+    expect(project.name).toBe("codewhale-remote");
+    expect(project.runtime.name).toBe("nodejs");
+  });
+
+  it("declares exactly the keys of the contract", () => {
+    expect(Object.keys(project.config).sort()).toEqual(Object.keys(configKeys).sort());
+  });
+
+  it.each(Object.entries(configKeys))("declares %s with the contract's type, default and secrecy", (name, key: ConfigKey) => {
+    const decl = project.config[name]!;
+    expect(decl.description, name).toBeTruthy();
+    if (key.kind === "object") expect(decl.type).toBeUndefined(); // Pulumi has no declared object type
+    else expect(decl.type).toBe(key.kind);
+    if (key.kind === "array") expect(decl.items).toEqual({ type: "string" });
+    expect(decl.default).toEqual(key.default);
+    expect(decl.secret === true).toBe(key.secret === true);
+    // A secret never gets a default (it would sit in plain text in Pulumi.yaml).
+    if (key.secret) expect(decl.default).toBeUndefined();
+  });
+});
+
+describe("stack files", () => {
+  const stacks = readdirSync(root).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+
+  it("exist, and hold no secret in plain text", () => {
+    expect(stacks).toContain("Pulumi.dev.yaml");
+    for (const file of stacks) {
+      const config = (parse(readFileSync(path.join(root, file), "utf8")) as { config: Record<string, unknown> }).config;
+      for (const [k, v] of Object.entries(config)) {
+        const name = k.split(":")[1] ?? k;
+        if ((configKeys as Record<string, ConfigKey>)[name]?.secret) expect(v, `${file} ${k}`).toMatchObject({ secure: expect.any(String) });
+      }
+    }
+  });
+});
