@@ -79,7 +79,7 @@ function redactWire(value: unknown): unknown {
 export async function resolveRedacted(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const out = value as pulumi.Output<unknown>;
-    const [inner, secret] = await Promise.all([promiseOf(out), out.isSecret]);
+    const [inner, secret] = await Promise.all([promiseOf(out), pulumi.isSecret(out)]);
     return secret ? SECRET : resolveRedacted(inner);
   }
   if (Array.isArray(value)) return Promise.all(value.map(resolveRedacted));

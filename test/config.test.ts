@@ -3,6 +3,7 @@
  * was expected and the fix; every problem at once; never a secret value in a message.
  */
 import { generateKeyPairSync } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
 import { loadSpec } from "../config/load";
@@ -65,7 +66,7 @@ describe("a valid config", () => {
 
   it("makes every given secret a Pulumi secret", async () => {
     const { spec } = loadSpec(rawConfig());
-    for (const value of spec.secrets.values()) expect(await value.isSecret).toBe(true);
+    for (const value of spec.secrets.values()) expect(await pulumi.isSecret(value)).toBe(true);
     expect([...spec.secrets.keys()].sort()).toEqual(["provider-api-key", "telegram-bot-token"]);
   });
 });

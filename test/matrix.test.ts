@@ -47,7 +47,7 @@ const combos: Combo[] = Object.keys(cloudTargets).flatMap((cloud) =>
 
 const plans = new Map<Combo, Plan>();
 const work = mkdtempSync(path.join(tmpdir(), "codewhale-matrix-"));
-const runtimeTokenValue = String((offlineMocks.newResource({ type: "random:index/randomPassword:RandomPassword", name: "runtime-token", inputs: { length: 48 } }) as { state: { result: string } }).state.result);
+const runtimeTokenValue = String((offlineMocks.newResource({ type: "random:index/randomPassword:RandomPassword", name: "runtime-token", inputs: { length: 48 } }) as unknown as { state: { result: string } }).state.result);
 
 beforeAll(async () => {
   for (const c of combos) plans.set(c, await planStack({ stack: "matrix", raw: rawConfig(c.overrides, "matrix") }));
@@ -77,7 +77,7 @@ describe("the matrix", () => {
   });
 
   it("renders cloud-config that cloud-init's own schema accepts, with only the keys we mean", () => {
-    const files = distinct((p) => (p.artifacts["cloud-config.yaml"] ? { "cloud-config.yaml": p.artifacts["cloud-config.yaml"] } : {}));
+    const files = distinct((p): Record<string, string> => (p.artifacts["cloud-config.yaml"] ? { "cloud-config.yaml": p.artifacts["cloud-config.yaml"] } : {}));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const result = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
