@@ -25,6 +25,20 @@ export const RUNTIME_UNIT = "codewhale-runtime.service";
 
 const after = (...units: (string | undefined)[]) => units.filter((u): u is string => u !== undefined).join(" ");
 
+/** [Unit] lines shared by the long-running services: ordering, the data mount, restart limits. */
+function serviceOrdering(afterUnits: readonly (string | undefined)[], requires: readonly string[]): UnitSection {
+  return [
+    ["Documentation", "https://github.com/Hmbown/CodeWhale"],
+    ["Wants", "network-online.target"],
+    ["After", after("network-online.target", ...afterUnits)],
+    ["Requires", requires.join(" ")],
+    ["RequiresMountsFor", DATA_DIR],
+    // Restart=on-failure, but a unit that keeps crashing stops instead of spinning (visible in status).
+    ["StartLimitIntervalSec", "300"],
+    ["StartLimitBurst", "10"],
+  ];
+}
+
 export function dataUnit(devices: readonly string[]): string {
   return renderUnit({
     Unit: [
@@ -68,13 +82,7 @@ export function runtimeUnit(delivery: SecretDelivery): string {
   return renderUnit({
     Unit: [
       ["Description", `CodeWhale runtime API on ${RUNTIME_HOST}:${RUNTIME_PORT} (loopback only)`],
-      ["Documentation", "https://github.com/Hmbown/CodeWhale"],
-      ["Wants", "network-online.target"],
-      ["After", after("network-online.target", DATA_UNIT, INSTALL_UNIT, delivery.producerUnit)],
-      ["Requires", after(DATA_UNIT, INSTALL_UNIT)],
-      ["RequiresMountsFor", DATA_DIR],
-      ["StartLimitIntervalSec", "300"],
-      ["StartLimitBurst", "10"],
+      ...serviceOrdering([DATA_UNIT, INSTALL_UNIT, delivery.producerUnit], [DATA_UNIT, INSTALL_UNIT]),
     ],
     Service: [
       ["Type", "simple"],
@@ -110,13 +118,7 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
   return renderUnit({
     Unit: [
       ["Description", `CodeWhale ${bridge.displayName} bridge (outbound only, no listening port)`],
-      ["Documentation", "https://github.com/Hmbown/CodeWhale"],
-      ["Wants", "network-online.target"],
-      ["After", after("network-online.target", RUNTIME_UNIT, delivery.producerUnit)],
-      ["Requires", RUNTIME_UNIT],
-      ["RequiresMountsFor", DATA_DIR],
-      ["StartLimitIntervalSec", "300"],
-      ["StartLimitBurst", "10"],
+      ...serviceOrdering([RUNTIME_UNIT, delivery.producerUnit], [RUNTIME_UNIT]),
     ],
     Service: [
       ["Type", "simple"],
