@@ -63,6 +63,7 @@ function runbook(spec: StackSpec, payload: HostPayload, secretIds: readonly stri
     "",
     "## Manual install (no Pulumi)",
     "On an Ubuntu 24.04 host: replace every placeholder in `bootstrap.sh` with its value and run it as root (`sudo sh bootstrap.sh`). It is idempotent.",
+    "The runtime token is yours to make for a manual install: `openssl rand -hex 24` (letters and digits only; the runtime and the bridge share it).",
     "",
   ].join("\n");
 }
