@@ -137,6 +137,15 @@ function now(): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+/** promise's value, or `onTimeout` after ms; the timer never outlives the race. */
+async function within<T, U>(promise: Promise<T>, ms: number, onTimeout: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<U>((r) => (timer = setTimeout(() => r(onTimeout), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 function envFlag(name: string): boolean {
   const v = process.env[name];
   return v !== undefined && v !== "" && v !== "0" && v !== "false";
@@ -780,7 +789,7 @@ export class Container {
     const t0 = now();
     const exit = this.nspawnExit as Promise<number>;
     await this.exec(["systemctl", "reboot"], { timeoutMs: 10_000 }).catch(() => undefined);
-    const code = await Promise.race([exit, sleep(timeoutMs).then(() => -1)]);
+    const code = await within(exit, timeoutMs, -1);
     if (code === -1) throw new Error(`container did not shut down for reboot within ${timeoutMs} ms\n${this.consoleTail()}`);
     if (code !== NSPAWN_REBOOT_EXIT) throw new Error(`systemd-nspawn exited ${code} instead of ${NSPAWN_REBOOT_EXIT} (reboot)\n${this.consoleTail()}`);
     await this.boot({ timeoutMs: Math.max(10_000, timeoutMs - (now() - t0)) });
@@ -795,11 +804,11 @@ export class Container {
     const t0 = now();
     const exit = this.nspawnExit as Promise<number>;
     this.nspawn.kill("SIGTERM");
-    const code = await Promise.race([exit, sleep(opts.timeoutMs ?? 30_000).then(() => -1)]);
+    const code = await within(exit, opts.timeoutMs ?? 30_000, -1);
     if (code === -1) {
       this.log("clean shutdown timed out: SIGKILL");
       this.killSync();
-      await Promise.race([exit, sleep(5000)]);
+      await within(exit, 5000, -1);
     }
     this.timings.stopMs = now() - t0;
     this.initPid = undefined;
