@@ -14,9 +14,11 @@ import { renderUnit } from "./systemd-unit";
 
 export const CONFIG_UNIT = "codewhale-config.service";
 export const HOST_CONFIG_SECRET = "host-config";
+/** Where the Key Vault delivery writes the env files: tmpfs, so secrets never touch the disk. */
+export const KEY_VAULT_CONFIG_DIR = "/run/codewhale";
 
 export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
-  const configDir = "/run/codewhale";
+  const configDir = KEY_VAULT_CONFIG_DIR;
   const unit = renderUnit({
     Unit: [
       ["Description", "codewhale-remote: fetch config and secrets from Azure Key Vault (managed identity)"],

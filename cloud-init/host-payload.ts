@@ -21,6 +21,20 @@ import {
 } from "./model";
 import { DATA_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeStateDir, bridgeUnit, bridgeUnitName, dataUnit, installUnit, runtimeUnit } from "./units";
 
+/**
+ * SSH keys only (DESIGN invariant 3), on every cloud and for manual installs: Azure's password switch and
+ * cloud-init's `ssh_pwauth` do not reach hosts without user data (Lighthouse images ship their own
+ * 50-cloud-init.conf). sshd keeps the first value it reads and includes sshd_config.d/*.conf in lexical order,
+ * so the "10-" prefix wins over any later drop-in.
+ */
+export const SSHD_KEYS_ONLY: HostFile = {
+  path: "/etc/ssh/sshd_config.d/10-codewhale-remote.conf",
+  owner: "root",
+  group: "root",
+  mode: "0644",
+  content: ["# codewhale-remote: key-based SSH only.", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", ""].join("\n"),
+};
+
 /** Re-applies config on the host: what every rollout runs. */
 export const APPLY_COMMAND = `${LIB_DIR}/apply`;
 
@@ -133,9 +147,12 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     "systemctl daemon-reload",
     `systemctl enable ${units.join(" ")} >/dev/null 2>&1`,
     `systemctl restart ${units.join(" ")}`,
+    "# sshd applies a changed drop-in to new connections once it re-reads its config; never reload one it rejects.",
+    "if sshd -t; then systemctl try-reload-or-restart ssh.service; else echo 'codewhale-remote: sshd -t rejects the SSH config; ssh not reloaded' >&2; fi",
     "",
   ].join("\n");
   const files: HostFile[] = [
+    SSHD_KEYS_ONLY,
     script("install-codewhale", readAsset("install-codewhale.sh")),
     script("prepare-data", readAsset("prepare-data.sh")),
     script("apply", apply),

@@ -1,7 +1,11 @@
 /** Pieces every cloud target uses the same way. */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StackSpec } from "../config/spec";
+import { buildConfigFiles, referencedSecrets } from "../cloud-init/host-payload";
+import type { ConfigProblem } from "../config/errors";
+import { setCommand } from "../config/load";
+import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../config/spec";
+import { parseCidr } from "../config/values";
 import { RUNTIME_PORT } from "../cloud-init/model";
 
 /**
@@ -12,11 +16,39 @@ export function createRuntimeToken(opts?: pulumi.CustomResourceOptions): random.
   return new random.RandomPassword("runtime-token", { length: 48, special: false }, opts);
 }
 
-/** What the user does after `pulumi up`, as a stack output. */
-export function nextSteps(spec: StackSpec, sshUser: string, host: string): string {
-  return [
-    `1. Wait for the host to converge (first boot installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
-    ...spec.bridge.pairingSteps.map((s, i) => `${i + 2}. ${s}`),
-    `${spec.bridge.pairingSteps.length + 2}. Runtime API: ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${host}, then curl http://127.0.0.1:${RUNTIME_PORT}/health (token: pulumi stack output runtimeToken --show-secrets).`,
-  ].join("\n");
+/**
+ * Every secret the host's config files reference, by id, with its value: the generated runtime token and the
+ * spec's secrets. Only what the host references is returned (a keyless provider's unused key stays out).
+ */
+export function hostSecrets(spec: StackSpec, runtimeToken: pulumi.Input<string>, configDir: string): Map<string, pulumi.Input<string>> {
+  const out = new Map<string, pulumi.Input<string>>();
+  for (const id of referencedSecrets(buildConfigFiles(spec, configDir))) {
+    const value = id === RUNTIME_TOKEN_SECRET ? runtimeToken : spec.secrets.get(id);
+    if (value === undefined) throw new Error(`the host references secret ${id}, which the spec does not provide`);
+    out.set(id, pulumi.secret(value));
+  }
+  return out;
+}
+
+/** sshAllowedCidrs entries a cloud whose firewall takes IPv4 sources only cannot honour. */
+export function ipv6CidrProblems(spec: StackSpec, why: string): ConfigProblem[] {
+  return spec.ssh.allowedCidrs.flatMap((c, i) =>
+    parseCidr(c).cidr?.family === "ipv6"
+      ? [{ key: `codewhale-remote:sshAllowedCidrs[${i}]`, problem: `'${c}' is IPv6, but ${why}`, expected: "IPv4 CIDRs", fix: setCommand(["sshAllowedCidrs", i], "203.0.113.7/32") }]
+      : [],
+  );
+}
+
+/**
+ * What the user does after `pulumi up`, as a stack output. `before` are steps a cloud needs first (e.g. how to
+ * learn the address when the provider does not report it).
+ */
+export function nextSteps(spec: StackSpec, sshUser: string, host: string, before: readonly string[] = []): string {
+  const steps = [
+    ...before,
+    `Wait for the host to converge (first boot installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
+    ...spec.bridge.pairingSteps,
+    `Runtime API: ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${host}, then curl http://127.0.0.1:${RUNTIME_PORT}/health (token: pulumi stack output runtimeToken --show-secrets).`,
+  ];
+  return steps.map((s, i) => `${i + 1}. ${s}`).join("\n");
 }

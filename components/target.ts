@@ -8,13 +8,14 @@ import type { StackSpec } from "../config/spec";
 
 /** Stack outputs every cloud exports (plus its own extras). */
 export interface AgentHostOutputs {
-  readonly publicIp: pulumi.Output<string>;
+  /** Absent where the cloud's provider does not report the address (Lighthouse v0.2.3: see publicIpCommand). */
+  readonly publicIp?: pulumi.Output<string>;
   readonly sshCommand: pulumi.Output<string>;
   readonly sshTunnelCommand: pulumi.Output<string>;
   readonly nextSteps: pulumi.Output<string>;
   /** Bearer token for the runtime API behind the tunnel (secret). */
   readonly runtimeToken: pulumi.Output<string>;
-  readonly [extra: string]: pulumi.Output<unknown>;
+  readonly [extra: string]: pulumi.Output<unknown> | undefined;
 }
 
 export interface Deployment {

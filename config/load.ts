@@ -37,6 +37,18 @@ export interface RawConfig {
   readonly values: Readonly<Record<string, string>>;
   /** Secret values present in the stack but unreadable here (offline plan of `secure:` values). */
   readonly opaqueSecrets?: ReadonlySet<string>;
+  /**
+   * Environment the cloud providers also read their settings from (TENCENTCLOUD_REGION). Read here so that a
+   * region given either way is validated before anything is registered.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Provider settings that may come from the environment instead of the stack config, as the provider reads them. */
+export const PROVIDER_ENV = { [TENCENT_REGION_KEY]: "TENCENTCLOUD_REGION" } as const;
+
+export function providerEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(PROVIDER_ENV).map((name) => [name, env[name]]));
 }
 
 export interface LoadOptions {
@@ -354,6 +366,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   }
   for (const s of bridge.secrets) secrets.set(s.secretId, secretValue(s.configKey as ConfigKeyName));
 
+  const tencentRegion = raw.values[TENCENT_REGION_KEY] || raw.env?.[PROVIDER_ENV[TENCENT_REGION_KEY]];
   const spec: StackSpec = {
     project: raw.project ?? PROJECT,
     stack: raw.stack,
@@ -383,7 +396,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
     azure: d.azure,
     lighthouse: d.lighthouse as StackSpec["lighthouse"],
     ...(raw.values[AZURE_LOCATION_KEY] !== undefined ? { azureLocation: raw.values[AZURE_LOCATION_KEY] } : {}),
-    ...(raw.values[TENCENT_REGION_KEY] !== undefined ? { tencentRegion: raw.values[TENCENT_REGION_KEY] } : {}),
+    ...(tencentRegion ? { tencentRegion } : {}),
   };
   // Cloud rules need the typed spec; their problems join the others so the user sees all of them at once.
   problems.push(...(opts.cloudChecks?.(spec) ?? []));
@@ -395,5 +408,5 @@ const opaque = (raw: RawConfig, name: ConfigKeyName) => raw.opaqueSecrets?.has(`
 
 /** The config the Pulumi engine handed this program. */
 export function rawConfigFromPulumi(): RawConfig {
-  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig() };
+  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), env: providerEnv() };
 }

@@ -27,7 +27,8 @@ export interface AzureSettings {
 
 export interface LighthouseSettings {
   readonly bundleId: string;
-  readonly blueprintId: string;
+  /** Required by the Lighthouse target (its validate says how to find one); optional for the other clouds. */
+  readonly blueprintId?: string;
   readonly zone?: string;
   readonly renewFlag: "NOTIFY_AND_AUTO_RENEW" | "NOTIFY_AND_MANUAL_RENEW" | "DISABLE_NOTIFY_AND_AUTO_RENEW";
   readonly period: number;
@@ -67,7 +68,7 @@ export interface StackSpec {
   readonly secrets: ReadonlyMap<string, pulumi.Output<string>>;
   readonly azure: AzureSettings;
   readonly lighthouse: LighthouseSettings;
-  /** `azure-native:location` / `tencentcloud:region`, when set. */
+  /** `azure-native:location` / `tencentcloud:region` (or TENCENTCLOUD_REGION, as the provider reads it), when set. */
   readonly azureLocation?: string;
   readonly tencentRegion?: string;
 }

@@ -48,12 +48,26 @@ const byType: Record<string, Outputs> = {
     return { name: i.secretName ?? name, properties: wrapped ? { [SIG_KEY]: SECRET_SIG, value: out } : out };
   },
   "azure-native:authorization:RoleAssignment": (name) => ({ name: `00000000-0000-0000-0000-${short(name).padStart(12, "0")}` }),
+  // Lighthouse: the instance reports a zone even when none was asked for (the service picks one).
+  "tencentcloud:Lighthouse/instance:Instance": (_name, i) => ({ zone: i.zone ?? "ap-offline-1" }),
+};
+
+/** Tencent resource ids look like `<prefix>-<8 chars>`; derived from the name so they are stable run to run. */
+const tencentIdPrefix: Record<string, string> = {
+  "tencentcloud:Lighthouse/instance:Instance": "lhins",
+  "tencentcloud:Lighthouse/firewallTemplate:FirewallTemplate": "lhft",
+  "tencentcloud:Lighthouse/keyPair:KeyPair": "lhkp",
+  "tencentcloud:Lighthouse/disk:Disk": "lhdisk",
 };
 
 export const offlineMocks: pulumi.runtime.Mocks = {
   newResource(args) {
     const extra = byType[args.type]?.(args.name, args.inputs as State) ?? {};
-    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/offline/providers/${args.type}/${args.name}`;
+    const prefix = tencentIdPrefix[args.type];
+    // TAT invocation attachments are `<invocation id>#<instance id>` upstream; the instance part is not known here.
+    const id = args.type === "tencentcloud:Tat/invocationCommandAttachment:InvocationCommandAttachment"
+      ? `inv-${short(args.name)}#${String(args.inputs.instanceId)}`
+      : prefix ? `${prefix}-${short(args.name)}` : `/subscriptions/${SUBSCRIPTION}/resourceGroups/offline/providers/${args.type}/${args.name}`;
     return { id, state: { ...args.inputs, ...extra } };
   },
   call(args) {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { parse as parseYaml } from "yaml";
-import type { RawConfig } from "../config/load";
+import { providerEnv, type RawConfig } from "../config/load";
 import { PROJECT, configKeys, type ConfigKey } from "../config/keys";
 import { runProgram } from "../program";
 import { offlineMocks } from "./offline-mocks";
@@ -54,7 +54,8 @@ export function readStackConfig(file: string, stack: string): RawConfig {
     }
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  return { project: PROJECT, stack, values, opaqueSecrets: opaque };
+  // The provider settings a real deploy would take from the environment count here too.
+  return { project: PROJECT, stack, values, opaqueSecrets: opaque, env: providerEnv() };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -34,7 +34,7 @@ const providerOverrides = (id: string): Record<string, unknown> => {
 
 const cloudOverrides: Record<string, Record<string, unknown>> = {
   azure: {},
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1" } },
+  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", zone: "ap-singapore-1" } },
 };
 
 const combos: Combo[] = Object.keys(cloudTargets).flatMap((cloud) =>

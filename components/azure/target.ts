@@ -5,15 +5,13 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { commonArtifacts } from "../../cloud-init/bundle";
-import { HOST_CONFIG_SECRET } from "../../cloud-init/delivery";
-import { APPLY_COMMAND, buildConfigFiles, referencedSecrets } from "../../cloud-init/host-payload";
+import { HOST_CONFIG_SECRET, KEY_VAULT_CONFIG_DIR } from "../../cloud-init/delivery";
+import { APPLY_COMMAND } from "../../cloud-init/host-payload";
 import { RUNTIME_PORT } from "../../cloud-init/model";
 import type { ConfigProblem } from "../../config/errors";
 import { AZURE_LOCATION_KEY } from "../../config/keys";
-import { setCommand } from "../../config/load";
-import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
-import { parseCidr } from "../../config/values";
-import { createRuntimeToken, nextSteps } from "../shared";
+import type { StackSpec } from "../../config/spec";
+import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
 import type { CloudTarget, Deployment } from "../target";
 import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
 import { CloudInitPayload } from "./cloud-init-payload";
@@ -36,16 +34,7 @@ function validate(spec: StackSpec): ConfigProblem[] {
       fix: "pulumi config set azure-native:location westeurope",
     });
   }
-  spec.ssh.allowedCidrs.forEach((c, i) => {
-    if (parseCidr(c).cidr?.family === "ipv6") {
-      problems.push({
-        key: `codewhale-remote:sshAllowedCidrs[${i}]`,
-        problem: `'${c}' is IPv6, but the Azure host has an IPv4 public address only`,
-        expected: "IPv4 CIDRs",
-        fix: setCommand(["sshAllowedCidrs", i], "203.0.113.7/32"),
-      });
-    }
-  });
+  problems.push(...ipv6CidrProblems(spec, "the Azure host has an IPv4 public address only"));
   return problems;
 }
 
@@ -73,12 +62,7 @@ function deploy(spec: StackSpec): Deployment {
   });
 
   // Only what the host references goes in the vault (a keyless provider's unused key stays out).
-  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest]]);
-  for (const id of referencedSecrets(buildConfigFiles(spec, "/run/codewhale"))) {
-    const value = id === RUNTIME_TOKEN_SECRET ? runtimeToken.result : spec.secrets.get(id);
-    if (value === undefined) throw new Error(`the host references secret ${id}, which the spec does not provide`);
-    vaultSecrets.set(id, value);
-  }
+  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest], ...hostSecrets(spec, runtimeToken.result, KEY_VAULT_CONFIG_DIR)]);
 
   const store = new SecretStore("secrets", {
     resourceGroupName: group.name,
