@@ -26,6 +26,10 @@ export interface PlannedResource {
   readonly inputs: Record<string, unknown>;
   readonly dependencies: readonly string[];
   readonly protect: boolean;
+  /** Left in the cloud when Pulumi deletes it (data disks). */
+  readonly retainOnDelete: boolean;
+  /** Deleted before its replacement is created (what holds an attachment another copy could not take). */
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface Plan {
@@ -76,6 +80,17 @@ function redactWire(value: unknown): unknown {
   return value;
 }
 
+/** Wire-format property values -> plain JSON with secrets in the clear (what the provider receives). */
+function revealWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealWire);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return revealWire(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, revealWire(v)]));
+  }
+  return value;
+}
+
 /** Resolves SDK values (Outputs included) to plain JSON, redacting secret Outputs. */
 export async function resolveRedacted(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
@@ -111,6 +126,8 @@ class RecordingMonitor extends MockMonitor {
           inputs: redactWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           dependencies: [...req.getDependenciesList()].sort(),
           protect: req.getProtect() === true,
+          retainOnDelete: req.getRetainondelete() === true,
+          deleteBeforeReplace: req.getDeletebeforereplace() === true,
         });
       }
       callback(err, resp);
@@ -126,6 +143,11 @@ export interface PlanOptions {
   readonly raw?: RawConfig;
   /** Like a real deploy: missing secrets are errors. */
   readonly strict?: boolean;
+  /**
+   * Tests only: sees each resource's inputs as the cloud would receive them, secrets in the clear (the plan
+   * itself never holds them). Used to check what a secret input actually carries.
+   */
+  readonly observe?: (resource: { readonly type: string; readonly name: string; readonly inputs: Record<string, unknown> }) => void;
 }
 
 let running = false;
@@ -135,7 +157,11 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
   running = true;
   try {
     const raw = options.raw ?? readStackConfig(options.configFile ?? path.join(ROOT, `Pulumi.${options.stack}.yaml`), options.stack);
-    const monitor = new RecordingMonitor(offlineMocks);
+    const observe = options.observe;
+    const mocks: pulumi.runtime.Mocks = observe
+      ? { ...offlineMocks, newResource: (args) => (observe({ type: args.type, name: args.name, inputs: revealWire(args.inputs) as Record<string, unknown> }), offlineMocks.newResource(args)) }
+      : offlineMocks;
+    const monitor = new RecordingMonitor(mocks);
     pulumi.runtime.setMockOptions(monitor, PROJECT, options.stack, true);
     const secretKeys = Object.entries(configKeys).filter(([, k]) => (k as ConfigKey).secret).map(([n]) => `${PROJECT}:${n}`);
     pulumi.runtime.setAllConfig({ ...raw.values }, secretKeys);

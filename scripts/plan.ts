@@ -16,7 +16,7 @@ function tree(plan: Plan): string {
   const lines: string[] = [];
   const walk = (parent: string, indent: string) => {
     for (const r of children.get(parent) ?? []) {
-      lines.push(`${indent}${r.custom ? "+" : "*"} ${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`);
+      lines.push(`${indent}${r.custom ? "+" : "*"} ${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}${r.retainOnDelete ? "  [retained on delete]" : ""}`);
       walk(r.urn, indent + "    ");
     }
   };

@@ -24,9 +24,22 @@ describe("npm run plan", () => {
     const vm = json.resources.find((x: { type: string }) => x.type === "azure-native:compute:VirtualMachine");
     expect(vm.parent).toMatch(/codewhale-remote:azure:AgentVm/);
     expect(vm.dependencies.length).toBeGreaterThan(0);
-    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "dependencies", "inputs", "name", "parent", "protect", "type", "urn"].sort());
+    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "deleteBeforeReplace", "dependencies", "inputs", "name", "parent", "protect", "retainOnDelete", "type", "urn"].sort());
     expect(json.outputs.runtimeToken).toBe("[secret]");
     expect(json.missingSecrets).toEqual(["codewhale-remote:providerApiKey", "codewhale-remote:telegramBotToken"]);
+  });
+
+  it("plans the Lighthouse example stack offline, bundle included", () => {
+    const out = path.join(tmp, "lighthouse-bundle");
+    const r = plan("--stack", "lighthouse-feishu", "--json", "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    const types = json.resources.map((x: { type: string }) => x.type);
+    expect(types).toEqual(expect.arrayContaining(["tencentcloud:Lighthouse/instance:Instance", "tencentcloud:Lighthouse/firewallRule:FirewallRule", "tencentcloud:Tat/invocationCommandAttachment:InvocationCommandAttachment"]));
+    expect(types.some((t: string) => t.startsWith("azure-native:"))).toBe(false);
+    expect(json.missingSecrets).toEqual(["codewhale-remote:providerApiKey", "codewhale-remote:feishuAppSecret"]);
+    expect(readFileSync(path.join(out, "config/bridge.env"), "utf8")).toContain("FEISHU_APP_SECRET=@@CODEWHALE_SECRET:feishu-app-secret@@");
+    expect(existsSync(path.join(out, "cloud-config.yaml"))).toBe(false);
   });
 
   it("writes the bundle with --out", () => {

@@ -2,6 +2,7 @@
  * Stack configs for tests: a valid baseline (Azure x Telegram x DeepSeek) with recognisable fake secrets,
  * and a way to derive variants. Keys without a namespace are `codewhale-remote:` keys.
  */
+import { gunzipSync } from "node:zlib";
 import type { RawConfig } from "../../config/load";
 
 export const FAKE_SECRETS = {
@@ -33,4 +34,24 @@ export function rawConfig(overrides: Readonly<Record<string, unknown>> = {}, sta
     values[key] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return { project: "codewhale-remote", stack, values };
+}
+
+/**
+ * The text plus the decoded form of every long base64 run in it (inflated when it is gzip), so a leak check
+ * also sees secrets that were encoded on their way into an input (TAT content, customData).
+ */
+export function withDecodedBase64(text: string): string {
+  const parts = [text];
+  for (const m of text.matchAll(/[A-Za-z0-9+/]{64,}={0,2}/g)) {
+    let bytes = Buffer.from(m[0], "base64");
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch {
+        // not gzip after all: keep the raw bytes
+      }
+    }
+    parts.push(bytes.toString("utf8"));
+  }
+  return parts.join("\n");
 }
