@@ -148,6 +148,8 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     `systemctl enable ${units.join(" ")} >/dev/null 2>&1`,
     `systemctl restart ${units.join(" ")}`,
     "# sshd applies a changed drop-in to new connections once it re-reads its config; never reload one it rejects.",
+    "# (sshd -t needs its privilege separation dir, which only a running ssh.service creates.)",
+    "install -d -m 0755 /run/sshd",
     "if sshd -t; then systemctl try-reload-or-restart ssh.service; else echo 'codewhale-remote: sshd -t rejects the SSH config; ssh not reloaded' >&2; fi",
     "",
   ].join("\n");
