@@ -16,7 +16,7 @@ import { modelProviders } from "../config/model-providers";
 import { cloudTargets } from "../components/targets";
 import { offlineMocks } from "../scripts/offline-mocks";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
-import { FAKE_SECRETS, rawConfig, withDecodedBase64 } from "./support/stack";
+import { FAKE_SECRETS, providerOverrides, rawConfig, withDecodedBase64 } from "./support/stack";
 
 const T = {
   instance: "tencentcloud:Lighthouse/instance:Instance",
@@ -65,13 +65,6 @@ const rawOf = (p: Planned, type: string): Record<string, unknown> => {
   return found[0]![1];
 };
 const script = (p: Planned) => Buffer.from(String(rawOf(p, T.tat).content), "base64").toString("utf8");
-
-const providerOverrides = (id: string): Record<string, unknown> => {
-  const p = modelProviders.find((m) => m.id === id)!;
-  if (id === "custom") return { provider: id, providerBaseUrl: "https://llm.example.com/v1", model: "my-model" };
-  if (p.keyless) return { provider: id, providerApiKey: undefined, providerBaseUrl: p.defaultBaseUrl.replace("localhost", "127.0.0.1") };
-  return { provider: id };
-};
 
 const matrix = new Map<string, Planned>();
 const work = mkdtempSync(path.join(tmpdir(), "codewhale-lighthouse-"));

@@ -16,7 +16,7 @@ import { modelProviders } from "../config/model-providers";
 import { cloudTargets } from "../components/targets";
 import { offlineMocks } from "../scripts/offline-mocks";
 import { planStack, type Plan } from "../scripts/offline-plan";
-import { FAKE_SECRETS, rawConfig, withDecodedBase64 } from "./support/stack";
+import { FAKE_SECRETS, providerOverrides, rawConfig, withDecodedBase64 } from "./support/stack";
 
 interface Combo {
   readonly cloud: string;
@@ -24,13 +24,6 @@ interface Combo {
   readonly provider: string;
   readonly overrides: Record<string, unknown>;
 }
-
-const providerOverrides = (id: string): Record<string, unknown> => {
-  const p = modelProviders.find((m) => m.id === id)!;
-  if (id === "custom") return { provider: id, providerBaseUrl: "https://llm.example.com/v1", model: "my-model" };
-  if (p.keyless) return { provider: id, providerApiKey: undefined, providerBaseUrl: p.defaultBaseUrl.replace("localhost", "127.0.0.1") };
-  return { provider: id };
-};
 
 const cloudOverrides: Record<string, Record<string, unknown>> = {
   azure: {},

@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import type { RawConfig } from "../../config/load";
+import { modelProviders } from "../../config/model-providers";
 
 export const FAKE_SECRETS = {
   providerApiKey: "sk-LEAKCHECK-provider-0123456789abcdef",
@@ -54,4 +55,13 @@ export function withDecodedBase64(text: string): string {
     parts.push(bytes.toString("utf8"));
   }
   return parts.join("\n");
+}
+
+/** Overrides that make a valid stack of a provider: a model for custom, a loopback endpoint for keyless ones. */
+export function providerOverrides(id: string): Record<string, unknown> {
+  const p = modelProviders.find((m) => m.id === id);
+  if (!p) throw new Error(`no provider ${id}`);
+  if (id === "custom") return { provider: id, providerBaseUrl: "https://llm.example.com/v1", model: "my-model" };
+  if (p.keyless) return { provider: id, providerApiKey: undefined, providerBaseUrl: p.defaultBaseUrl.replace("localhost", "127.0.0.1") };
+  return { provider: id };
 }
