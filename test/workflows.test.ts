@@ -130,7 +130,15 @@ describe("the pipeline", () => {
     const login = job.steps!.find((s) => s.uses?.startsWith("azure/login@"))!;
     expect(login.if).toBe("inputs.cloud == 'azure'");
     expect(Object.keys(login.with!).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
-    expect(job.permissions).toMatchObject({ "id-token": "write" });
+    // The reusable job takes its permissions from each caller: OIDC everywhere, PR comments only on previews.
+    expect(job.permissions).toBeUndefined();
+    expect(stack.permissions).toBeUndefined();
+    const callers = { "pull-request.yml": "preview", "deploy.yml": "deploy", "drift.yml": "drift" } as const;
+    for (const [f, name] of Object.entries(callers)) {
+      const granted = workflow(f).jobs[name]!.permissions;
+      expect(granted, f).toMatchObject({ contents: "read", "id-token": "write" });
+      expect(granted?.["pull-requests"], f).toBe(f === "pull-request.yml" ? "write" : undefined);
+    }
     expect(text("stack.yml")).not.toMatch(/client-secret|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET|creds:/);
     const env = (job as { env: Record<string, string> }).env;
     expect(env.ARM_USE_OIDC).toBe("${{ inputs.cloud == 'azure' }}");
