@@ -35,6 +35,8 @@ function projectPatterns(): { id: string; kind: string; pattern: string }[] {
   return [
     // BotFather tokens: `<bot id>:<35 url-safe chars>` (bridges/telegram.ts validates the same shape).
     { id: "codewhale-remote/telegram-bot-token", kind: "Telegram bot token", pattern: String.raw`/\b\d{5,16}:[A-Za-z0-9_-]{30,64}\b/` },
+    // secretlint's private-key rule wants a body of 100+ characters; an ed25519 key in PKCS#8 is shorter.
+    { id: "codewhale-remote/private-key-block", kind: "private key", pattern: String.raw`/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/` },
     {
       id: "codewhale-remote/secret-env-assignment",
       kind: "a literal value for a secret env var",
@@ -73,21 +75,24 @@ function loadScanner(): Promise<Scanner> {
           ...own.map((p) => ({ id: p.id, rule: patternRule, options: { patterns: [{ name: p.kind, patterns: [p.pattern] }] } })),
         ],
       },
-      kinds: new Map(own.map((p) => [p.id, p.kind])),
+      // Both private-key rules report the same kind, so a key found by both reads the same either way.
+      kinds: new Map([["@secretlint/secretlint-rule-privatekey", "private key"], ...own.map((p) => [p.id, p.kind] as [string, string])]),
     };
   })();
   return scanner;
 }
 
-/** Secret-looking values in `text`, by line (1-based). */
+/** Secret-looking values in `text`: one finding per line (1-based), the first rule that matched it. */
 export async function findSecretLookingValues(text: string, label: string): Promise<SecretFinding[]> {
   const { lint, config, kinds } = await loadScanner();
   const result = await lint({
     source: { filePath: label, content: text, contentType: "text" },
     options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
-  return result.messages.map((m) => ({
-    kind: kinds.get(m.ruleId) ?? m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "") + " credential",
-    line: m.loc.start.line,
-  }));
+  const byLine = new Map<number, SecretFinding>();
+  for (const m of result.messages) {
+    const line = m.loc.start.line;
+    if (!byLine.has(line)) byLine.set(line, { kind: kinds.get(m.ruleId) ?? m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "") + " credential", line });
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
 }
