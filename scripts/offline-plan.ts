@@ -24,6 +24,8 @@ export interface PlannedResource {
   readonly parent: string;
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
+  /** Input paths (`content`, `properties.value`) whose value is a Pulumi secret: what `inputs` shows as "[secret]". */
+  readonly secretInputs: readonly string[];
   readonly dependencies: readonly string[];
   readonly protect: boolean;
   /** Left in the cloud when Pulumi deletes it (data disks). */
@@ -67,15 +69,18 @@ const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Wire-format property values -> plain JSON with secrets redacted. */
-function redactWire(value: unknown): unknown {
+/** Wire-format property values -> plain JSON with secrets redacted; the path of each secret goes to `secretPaths`. */
+function redactWire(value: unknown, secretPaths: string[] = [], path = ""): unknown {
   if (value === UNKNOWN_VALUE) return UNKNOWN;
-  if (Array.isArray(value)) return value.map(redactWire);
+  if (Array.isArray(value)) return value.map((v, i) => redactWire(v, secretPaths, `${path}[${i}]`));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return SECRET;
+    if (o[SIG_KEY] === SECRET_SIG) {
+      secretPaths.push(path);
+      return SECRET;
+    }
     if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactWire(v)]));
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactWire(v, secretPaths, path ? `${path}.${k}` : k)]));
   }
   return value;
 }
@@ -117,13 +122,16 @@ class RecordingMonitor extends MockMonitor {
   override async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
     await super.registerResource(req, (err: unknown, resp: any) => {
       if (!err) {
+        const secretInputs: string[] = [];
+        const inputs = redactWire(req.getObject()?.toJavaScript() ?? {}, secretInputs) as Record<string, unknown>;
         this.recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
           name: req.getName(),
           parent: req.getParent(),
           custom: req.getCustom(),
-          inputs: redactWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          inputs,
+          secretInputs,
           dependencies: [...req.getDependenciesList()].sort(),
           protect: req.getProtect() === true,
           retainOnDelete: req.getRetainondelete() === true,

@@ -1,14 +1,18 @@
 /**
- * npm run plan -- --stack <name> [--config <file>] [--json] [--out <dir>] [--strict]
+ * npm run plan -- --stack <name> [--config <file>] [--json] [--out <dir>] [--strict] [--policy]
  *
  * The deployment of one stack without a cloud, credentials or the Pulumi CLI: prints the resource tree (or
  * JSON), writes the deploy bundle with --out. Invalid config: exit 1 with every problem, nothing written.
+ * --policy runs the policy pack's checks on the planned resources: exit 1 on a mandatory violation, each
+ * violation naming the policy and the resource.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
-import { planStack, type Plan } from "./offline-plan";
+import { evaluatePolicies, formatViolation, mandatoryViolations, planSubjects, type PolicyReport } from "../policy/evaluate";
+import { policyContextFromConfig } from "../policy/stack-opt-in";
+import { ROOT, planStack, readStackConfig, type Plan } from "./offline-plan";
 
 function tree(plan: Plan): string {
   const children = new Map<string, Plan["resources"][number][]>();
@@ -32,12 +36,14 @@ async function main(): Promise<number> {
       json: { type: "boolean", default: false },
       out: { type: "string" },
       strict: { type: "boolean", default: false },
+      policy: { type: "boolean", default: false },
     },
   });
   const stack = values.stack!;
   let plan: Plan;
+  const raw = readStackConfig(values.config ?? path.join(ROOT, `Pulumi.${stack}.yaml`), stack);
   try {
-    plan = await planStack({ stack, ...(values.config ? { configFile: values.config } : {}), strict: values.strict ?? false });
+    plan = await planStack({ stack, raw, strict: values.strict ?? false });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`codewhale-remote: stack ${stack}: ${e.message}\n`);
@@ -45,7 +51,9 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  if (values.out) {
+  const report = values.policy ? await evaluatePolicies(planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
+  const refused = report !== undefined && mandatoryViolations(report).length > 0;
+  if (values.out && !refused) {
     const dir = path.resolve(values.out);
     rmSync(dir, { recursive: true, force: true });
     for (const [rel, content] of Object.entries(plan.artifacts)) {
@@ -55,7 +63,7 @@ async function main(): Promise<number> {
     }
   }
   if (values.json) {
-    process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+    process.stdout.write(JSON.stringify(report ? { ...plan, policy: report } : plan, null, 2) + "\n");
   } else {
     const custom = plan.resources.filter((r) => r.custom).length;
     process.stdout.write(`Offline plan of ${plan.project}/${plan.stack}: ${custom} resources in ${plan.resources.length - custom} components\n\n`);
@@ -67,13 +75,25 @@ async function main(): Promise<number> {
     if (plan.missingSecrets.length > 0) {
       process.stdout.write(`\nMissing secrets (a real deploy needs them; --strict fails on them):\n${plan.missingSecrets.map((k) => `  ${k}: pulumi config set --secret ${k.split(":")[1]} <value>`).join("\n")}\n`);
     }
-    if (values.out) process.stdout.write(`\nBundle written to ${path.resolve(values.out)}: ${Object.keys(plan.artifacts).sort().join(", ")}\n`);
+    if (values.out && !refused) process.stdout.write(`\nBundle written to ${path.resolve(values.out)}: ${Object.keys(plan.artifacts).sort().join(", ")}\n`);
+    if (report) process.stdout.write(`\n${policySummary(report)}\n`);
+  }
+  if (refused) {
+    process.stderr.write(`codewhale-remote: stack ${stack} violates mandatory policies${values.out ? "; no bundle written" : ""}:\n${mandatoryViolations(report).map(formatViolation).join("\n")}\n`);
+    return 1;
   }
   return 0;
 }
 
+function policySummary(report: PolicyReport): string {
+  const lines = report.violations.map(formatViolation);
+  const mandatory = mandatoryViolations(report).length;
+  return [`Policies: ${mandatory} mandatory and ${report.violations.length - mandatory} advisory violations`, ...lines].join("\n");
+}
+
 main().then(
-  (code) => process.exit(code),
+  // Exit once stdout is flushed: a pipe takes 64 KiB at a time, and exiting earlier cuts a large --json plan.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (e: unknown) => {
     process.stderr.write(`codewhale-remote: plan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(2);

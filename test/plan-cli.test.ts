@@ -11,8 +11,13 @@ const root = path.resolve(__dirname, "..");
 const tmp = mkdtempSync(path.join(tmpdir(), "codewhale-plan-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const plan = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/plan.ts"), ...args], { cwd: root, encoding: "utf8" });
+const plan = (...args: string[]) => planWith({}, ...args);
+const planWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/plan.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
 
 describe("npm run plan", () => {
   it("prints the dev stack's JSON plan with parents, dependencies and redacted secrets", () => {
@@ -24,7 +29,7 @@ describe("npm run plan", () => {
     const vm = json.resources.find((x: { type: string }) => x.type === "azure-native:compute:VirtualMachine");
     expect(vm.parent).toMatch(/codewhale-remote:azure:AgentVm/);
     expect(vm.dependencies.length).toBeGreaterThan(0);
-    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "deleteBeforeReplace", "dependencies", "inputs", "name", "parent", "protect", "retainOnDelete", "type", "urn"].sort());
+    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "deleteBeforeReplace", "dependencies", "inputs", "name", "parent", "protect", "retainOnDelete", "secretInputs", "type", "urn"].sort());
     expect(json.outputs.runtimeToken).toBe("[secret]");
     expect(json.missingSecrets).toEqual(["codewhale-remote:providerApiKey", "codewhale-remote:telegramBotToken"]);
   });
@@ -77,5 +82,30 @@ describe("npm run plan", () => {
     expect(r.stderr).toContain("codewhale-remote:sshAllowedCidrs[0]");
     expect(r.stderr).toContain("codewhale-remote:sshPublicKey");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("--policy passes the dev stack and reports advisories of an opted-in world-open stack without failing", () => {
+    const ok = plan("--stack", "dev", "--policy");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("Policies: 0 mandatory and 0 advisory violations");
+    const file = path.join(tmp, "Pulumi.open.yaml");
+    writeFileSync(file, readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8").replace("- 203.0.113.7/32", "- 0.0.0.0/0") + "  codewhale-remote:allowSshFromAnywhere: true\n");
+    const open = plan("--stack", "open", "--config", file, "--policy", "--json");
+    expect(open.status, open.stderr).toBe(0);
+    expect(JSON.parse(open.stdout).policy.violations).toEqual([expect.objectContaining({ policy: "ssh-world-open-opt-in", enforcementLevel: "advisory", name: "ssh-nsg" })]);
+  });
+
+  it("--policy exits 1 on a mandatory violation, naming the rule and the resource, and writes no bundle", () => {
+    const out = path.join(tmp, "refused");
+    const r = planWith({ NODE_OPTIONS: `--require ${path.join(root, "test/fixtures/program-bug-opens-runtime-port.cjs")}` }, "--stack", "dev", "--policy", "--out", out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("violates mandatory policies");
+    for (const policy of ["inbound-ssh-only", "ssh-not-world-open", "runtime-port-closed"]) {
+      expect(r.stderr).toMatch(new RegExp(`\\[mandatory\\] ${policy}: azure-native:network:NetworkSecurityGroup 'ssh-nsg': rule 'debug-runtime-api'`));
+    }
+    expect(r.stderr).toContain("urn:pulumi:dev::codewhale-remote::codewhale-remote:azure:SshOnlyFirewall$azure-native:network:NetworkSecurityGroup::ssh-nsg");
+    expect(existsSync(out)).toBe(false);
+    // Without --policy the same plan goes through: the policy run is what refuses it.
+    expect(planWith({ NODE_OPTIONS: `--require ${path.join(root, "test/fixtures/program-bug-opens-runtime-port.cjs")}` }, "--stack", "dev").status).toBe(0);
   });
 });

@@ -1,0 +1,20 @@
+/** Every policy of the pack, one row each; the offline plan and the CrossGuard pack both read this list. */
+import type { AgentPolicy } from "./agent-policy";
+import { keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "./host-access-policies";
+import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "./network-policies";
+import { noSecretInUserData, secretInputsAreSecrets } from "./secret-policies";
+
+export const PACK_NAME = "codewhale-remote";
+
+export const agentPolicies: readonly AgentPolicy[] = [
+  inboundSshOnly,
+  sshNotWorldOpen,
+  sshWorldOpenOptIn,
+  runtimePortClosed,
+  noPasswordLogin,
+  vmManagedIdentity,
+  keyVaultRbacPurgeProtection,
+  roleAssignmentReadSecretsOnly,
+  noSecretInUserData,
+  secretInputsAreSecrets,
+];
