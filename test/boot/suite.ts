@@ -43,7 +43,9 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     async function expectUnitsUp(): Promise<void> {
       for (const unit of h.p.payload.units) {
         const props = await h.c.waitForUnit(unit, 60_000);
-        expect({ unit, result: props.Result, restarts: props.NRestarts }).toEqual({ unit, result: "success", restarts: "0" });
+        const state = { unit, result: props.Result, restarts: props.NRestarts };
+        const why = JSON.stringify(state) === JSON.stringify({ unit, result: "success", restarts: "0" }) ? "" : await h.c.journal(unit, 30);
+        expect(state, `${unit} journal:\n${why}`).toEqual({ unit, result: "success", restarts: "0" });
       }
       expect((await h.c.exec(["systemctl", "--failed", "--no-legend", "--plain"])).stdout.trim(), "failed units").toBe("");
       // The bridge fixture prints "ready" only after checking its env and the token against the runtime.
