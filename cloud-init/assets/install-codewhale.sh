@@ -67,8 +67,13 @@ bridge="$release/src/integrations/$CODEWHALE_BRIDGE_DIR"
 [ -f "$bridge/src/index.mjs" ] || die "integrations/$CODEWHALE_BRIDGE_DIR/src/index.mjs is missing from v$CODEWHALE_VERSION"
 
 # Bridges with npm dependencies (Feishu) get them once per version; install scripts of dependencies are
-# not run (none is needed, and it keeps third-party code from running as root at install time).
-if [ -f "$bridge/package-lock.json" ] && [ ! -f "$bridge/node_modules/.codewhale-installed" ]; then
+# not run (none is needed, and it keeps third-party code from running as root at install time). A bridge
+# without dependencies (Telegram) never calls npm: the payload installs npm only for bridges that need it,
+# and `npm ci` would not even create node_modules for the marker.
+has_dependencies() {
+  node -e 'process.exit(Object.keys(require(process.argv[1]).dependencies || {}).length > 0 ? 0 : 1)' "$1/package.json" 2>/dev/null
+}
+if [ -f "$bridge/package-lock.json" ] && [ ! -f "$bridge/node_modules/.codewhale-installed" ] && has_dependencies "$bridge"; then
   log "installing npm dependencies of $CODEWHALE_BRIDGE_DIR"
   (cd "$bridge" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) \
     || die "npm ci failed in integrations/$CODEWHALE_BRIDGE_DIR"

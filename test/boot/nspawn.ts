@@ -95,6 +95,11 @@ export interface ContainerOptions {
   files?: FileSpec[];
   /** --private-network (default true: only lo, hermetic). */
   privateNetwork?: boolean;
+  /**
+   * Run in this existing network namespace (--network-namespace-path; see netns.ts) instead of a fresh
+   * private one: host-side helpers can then serve on the container's loopback, across reboots.
+   */
+  networkNamespacePath?: string;
   /** Extra systemd-nspawn arguments (before -b). */
   nspawnArgs?: string[];
   /** Keep the work dir after destroy() for debugging (also env CODEWHALE_BOOT_KEEP=1). */
@@ -587,6 +592,19 @@ export class Container {
     return this.nspawn !== undefined && this.nspawn.exitCode === null && this.nspawn.signalCode === null;
   }
 
+  /**
+   * Host directory holding every file created or changed in the container's disk since create(): the
+   * overlay's upper dir (small), or the whole copy. (Not /run, /tmp or other tmpfs of a running container.)
+   */
+  get writtenFilesDir(): string {
+    return this.mode === "overlay" ? path.join(this.workDir, "overlay", "upper") : this.root;
+  }
+
+  /** Milliseconds since systemd-nspawn was started for the current boot. */
+  msSinceBoot(): number {
+    return now() - this.bootStartedAt;
+  }
+
   /** PID (host namespace) of the container's systemd, once booted. */
   get pid(): number | undefined {
     return this.initPid;
@@ -611,7 +629,11 @@ export class Container {
       "--timezone=off",
       "--link-journal=no",
       "--suppress-sync=yes",
-      ...(this.opts.privateNetwork === false ? [] : ["--private-network"]),
+      ...(this.opts.networkNamespacePath
+        ? [`--network-namespace-path=${this.opts.networkNamespacePath}`]
+        : this.opts.privateNetwork === false
+          ? []
+          : ["--private-network"]),
       ...(this.opts.nspawnArgs ?? []),
       "-b",
     ];

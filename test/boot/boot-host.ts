@@ -1,0 +1,137 @@
+/**
+ * One test host: an ephemeral container booted with a rendered payload, the way each cloud delivers it.
+ * - azure: the #cloud-config as NoCloud user data; codewhale-config.service reads its env files from the
+ *   fake IMDS + Key Vault (test/fixtures/fake-azure-metadata.ts), which runs on the host side in the
+ *   container's network namespace (netns.ts); a test-only drop-in points the fetcher at it.
+ * - shell: the image's cloud-init runs with empty user data, then the bootstrap runs as root in a transient
+ *   service, as a cloud's command agent (Lighthouse TAT) would run it.
+ * Install sources are the fixtures (fixtures.ts); the container has no network.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CONFIG_UNIT } from "../../cloud-init/delivery";
+import { RUNTIME_HOST, RUNTIME_PORT } from "../../cloud-init/model";
+import type { InstallSources } from "./fixtures";
+import { NetworkNamespace } from "./netns";
+import { Container, type ExecResult, type FileSpec } from "./nspawn";
+import { FIXTURE_RELEASES, FIXTURE_REPO, type BootPayload } from "./payloads";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const FAKE_AZURE_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-azure-metadata-cli.ts");
+export const HEALTH_URL = `http://${RUNTIME_HOST}:${RUNTIME_PORT}/health`;
+
+/**
+ * Packages the cached root carries for any payload, masked (a failing stub first on PATH) in a host whose
+ * payload did not ask for them, so a unit that silently relies on one fails here as on a real host.
+ */
+const ON_REQUEST_ONLY: Readonly<Record<string, readonly string[]>> = { npm: ["npm", "npx"] };
+
+export interface BootedHost {
+  readonly c: Container;
+  readonly p: BootPayload;
+  /** Container start until /health answered, first boot (includes the bootstrap run for the shell flavour). */
+  readonly bootToHealthyMs: number;
+  /** What the first bootstrap run printed (shell flavour). */
+  readonly bootstrapOutput?: string;
+  destroy(): Promise<void>;
+}
+
+export async function bootHost(p: BootPayload, baseRoot: string, sources: InstallSources): Promise<BootedHost> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "codewhale-boot-host-"));
+  const ns = NetworkNamespace.create();
+  let c: Container | undefined;
+  const cleanup = async (): Promise<void> => {
+    try {
+      await c?.destroy();
+    } finally {
+      ns.deleteSync();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+  try {
+    const files: FileSpec[] = [
+      { path: FIXTURE_RELEASES, from: sources.releases },
+      { path: FIXTURE_REPO, from: sources.repo },
+      ...Object.entries(ON_REQUEST_ONLY)
+        .filter(([pkg]) => !p.payload.packages.includes(pkg))
+        .flatMap(([pkg, commands]) =>
+          commands.map((cmd) => ({
+            path: `/usr/local/bin/${cmd}`,
+            mode: 0o755,
+            content: `#!/bin/sh\necho "${cmd}: not installed on this host (the payload does not ask for ${pkg}; masked by the boot test)" >&2\nexit 127\n`,
+          })),
+        ),
+    ];
+    if (p.vaultSecrets) {
+      const secretsFile = path.join(tmp, "vault-secrets.json");
+      fs.writeFileSync(secretsFile, JSON.stringify(p.vaultSecrets), { mode: 0o600 });
+      const ready = await ns.start([process.execPath, "--import", "tsx", FAKE_AZURE_CLI, "--host", "127.0.0.1", "--port", "0", "--secrets-file", secretsFile], {
+        ready: /listening on (http:\/\/\S+)/,
+        cwd: REPO_ROOT,
+      });
+      const url = ready[1];
+      // Test-only: the VM's IMDS and vault are this fake on the container's loopback.
+      files.push({
+        path: `/etc/systemd/system/${CONFIG_UNIT}.d/boot-test-fake-azure.conf`,
+        content: `[Service]\nEnvironment=CODEWHALE_IMDS_ENDPOINT=${url}\nEnvironment=CODEWHALE_VAULT_URL=${url}\n`,
+      });
+    }
+    c = await Container.create({ baseRoot, userData: p.userData, meta: { localHostname: `cw-${p.flavour}-${p.spec.bridge.id}` }, files, networkNamespacePath: ns.path });
+    await c.boot();
+    const ci = await c.waitForCloudInit();
+    if (ci.status !== "done" || ci.code !== 0 || ci.errors.length > 0) {
+      throw new Error(`cloud-init did not finish cleanly: status '${ci.status}', exit ${ci.code}\n${ci.errors.join("\n")}\n${ci.long}`);
+    }
+    let bootstrapOutput: string | undefined;
+    if (p.bootstrap !== undefined) {
+      const r = await runBootstrap(c, p.bootstrap);
+      if (r.code !== 0) throw new Error(`bootstrap failed (exit ${r.code})\n${r.stdout}\n${r.stderr}`);
+      bootstrapOutput = r.stdout + r.stderr;
+    }
+    await waitHealthy(c, p.payload.units);
+    const host: BootedHost = { c, p, bootToHealthyMs: c.msSinceBoot(), ...(bootstrapOutput !== undefined ? { bootstrapOutput } : {}), destroy: cleanup };
+    return host;
+  } catch (e) {
+    // Keep what explains the failure, then clean up.
+    const why = e instanceof Error ? e.message : String(e);
+    const extra = c?.running ? `\n--- failed units\n${(await c.exec(["systemctl", "--failed", "--no-legend"])).stdout}\n--- codewhale journal\n${(await c.exec(["journalctl", "-b", "--no-pager", "-n", "80", "-u", "codewhale-*"])).stdout}` : "";
+    await cleanup();
+    throw new Error(`${why}${extra}`);
+  }
+}
+
+/** As a cloud's command agent runs it: root, in a service of its own, script on stdin (no copy on disk). */
+export function runBootstrap(c: Container, bootstrap: string): Promise<ExecResult> {
+  return c.exec(["/bin/sh", "-s"], { via: "unit", input: bootstrap, timeoutMs: 300_000 });
+}
+
+/** Re-applies the Azure user data to the running host: write_files (deferred) and runcmd, as on first boot. */
+export async function rerunCloudConfig(c: Container): Promise<string> {
+  let out = "";
+  for (const module of ["write_files_deferred", "runcmd", "scripts_user"]) {
+    const r = await c.exec(["cloud-init", "single", "--name", module, "--frequency", "always"], { timeoutMs: 120_000 });
+    out += r.stdout + r.stderr;
+    if (r.code !== 0) throw new Error(`cloud-init single --name ${module} failed (exit ${r.code})\n${r.stdout}${r.stderr}`);
+  }
+  return out;
+}
+
+/**
+ * Polls /health until it answers 200. Gives up at once when one of `units` failed or is waiting to be
+ * restarted: a broken payload fails in seconds, with the culprit named, not at the timeout.
+ */
+export async function waitHealthy(c: Container, units: readonly string[], timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await c.exec(["curl", "-fsS", "--max-time", "2", HEALTH_URL])).code === 0) return;
+    const r = await c.exec(["systemctl", "show", "-p", "Id,ActiveState,SubState", ...units]);
+    const broken = r.stdout
+      .split("\n\n")
+      .filter((u) => /ActiveState=failed|SubState=auto-restart/.test(u))
+      .map((u) => u.replace(/\n/g, " "));
+    if (broken.length > 0) throw new Error(`${HEALTH_URL} does not answer and units are broken: ${broken.join("; ")}`);
+    if (Date.now() > deadline) throw new Error(`${HEALTH_URL} did not answer within ${timeoutMs} ms\n${c.consoleTail()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

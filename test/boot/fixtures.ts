@@ -1,0 +1,38 @@
+/**
+ * The install sources the boot test hands the payload instead of GitHub: a release directory laid out like
+ * upstream's (<base>/v<version>/codewhale-linux-<arch> + codewhale-artifacts-sha256.txt) holding the
+ * `codewhale` TEST FIXTURE, and the bridge checkout TEST FIXTURE as a bare git repository tagged
+ * v<version>. Built once per run on the host, copied into each container under FIXTURE_ROOT.
+ */
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FIXTURES_DIR } from "./nspawn";
+import { FIXTURE_VERSION } from "./payloads";
+
+/** Both arches upstream ships: the container runs whichever the host is. */
+const ARCHES = ["x64", "arm64"] as const;
+
+export interface InstallSources {
+  /** Host directory to copy to FIXTURE_RELEASES. */
+  readonly releases: string;
+  /** Host bare repository to copy to FIXTURE_REPO. */
+  readonly repo: string;
+}
+
+export function buildInstallSources(dir: string): InstallSources {
+  const releases = path.join(dir, "releases");
+  const versionDir = path.join(releases, `v${FIXTURE_VERSION}`);
+  fs.mkdirSync(versionDir, { recursive: true });
+  const binary = fs.readFileSync(path.join(FIXTURES_DIR, "codewhale-fixture.mjs"));
+  const digest = createHash("sha256").update(binary).digest("hex");
+  for (const arch of ARCHES) fs.writeFileSync(path.join(versionDir, `codewhale-linux-${arch}`), binary, { mode: 0o755 });
+  // sha256sum's format, as upstream publishes it.
+  fs.writeFileSync(path.join(versionDir, "codewhale-artifacts-sha256.txt"), ARCHES.map((a) => `${digest}  codewhale-linux-${a}\n`).join(""));
+
+  const repo = path.join(dir, "codewhale.git");
+  const r = spawnSync("bash", [path.join(FIXTURES_DIR, "make-bridge-repo.sh"), repo, `v${FIXTURE_VERSION}`], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`make-bridge-repo.sh failed:\n${r.stderr}`);
+  return { releases, repo };
+}

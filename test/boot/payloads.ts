@@ -1,0 +1,91 @@
+/**
+ * What the boot test boots: the host payload exactly as the program renders it, for one flavour x bridge,
+ * with its install sources pointed at the test fixtures and recognisable fake secrets. Nothing here is
+ * hand-written host content: specs come from `loadSpec` on raw stack configs (like every other test), the
+ * payloads from `renderAzurePayload` and from `buildHostPayload` + `renderShellBootstrap` + `fillSecrets`.
+ */
+import { randomBytes } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
+import { HOST_CONFIG_SECRET, envFileDelivery } from "../../cloud-init/delivery";
+import { buildHostPayload, referencedSecrets } from "../../cloud-init/host-payload";
+import type { ConfigFile, HostPayload } from "../../cloud-init/model";
+import { fillSecrets, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { loadSpec } from "../../config/load";
+import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
+import { rawConfig } from "../support/stack";
+
+/** "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs). */
+export type Flavour = "azure" | "shell";
+export const FLAVOURS: readonly Flavour[] = ["azure", "shell"];
+
+/** Where the test puts its fixtures inside the container; the stack config points the installer here. */
+export const FIXTURE_ROOT = "/srv/codewhale-boot-fixtures";
+export const FIXTURE_RELEASES = `${FIXTURE_ROOT}/releases`;
+export const FIXTURE_REPO = `${FIXTURE_ROOT}/codewhale.git`;
+/** The release the fixtures stand in for: the `codewhale` fixture reports it, the fixture repo is tagged with it. */
+export const FIXTURE_VERSION = "0.9.10";
+
+export interface BootPayload {
+  readonly flavour: Flavour;
+  readonly spec: StackSpec;
+  readonly payload: HostPayload;
+  /** Azure: the #cloud-config (user data). Shell: an empty #cloud-config (the image's own cloud-init still runs). */
+  readonly userData: string;
+  /** Shell only: the bootstrap with secrets filled in, as the cloud target would send it. */
+  readonly bootstrap?: string;
+  /** Azure only: the Key Vault content the fake vault serves (manifest + every referenced secret). */
+  readonly vaultSecrets?: Readonly<Record<string, string>>;
+  /** The config files and the secret values they reference: what the services must end up with. */
+  readonly configFiles: readonly ConfigFile[];
+  readonly secretValues: ReadonlyMap<string, string>;
+  readonly runtimeToken: string;
+}
+
+const resolve = (o: pulumi.Output<string>): Promise<string> => new Promise((r) => o.apply((v) => (r(v), v)));
+
+/** The vault name only shapes the (overridden) vault URL; any valid name does. */
+const VAULT_NAME = "cwboottest-fixture";
+
+export async function renderBootPayload(flavour: Flavour, bridge: string): Promise<BootPayload> {
+  const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
+  const { spec } = loadSpec(
+    rawConfig(
+      {
+        ...cloud,
+        bridge,
+        codewhaleVersion: FIXTURE_VERSION,
+        codewhaleReleaseBaseUrl: `file://${FIXTURE_RELEASES}`,
+        codewhaleRepoUrl: `file://${FIXTURE_REPO}`,
+        chatAllowlist: ["123456789"],
+        // No data disk: a container has no block devices to hand out (see README, Boot test).
+        azure: { dataDiskSizeGb: 0 },
+      },
+      `boot-${flavour}-${bridge}`,
+    ),
+  );
+  // Recognisable (the leak checks grep for it) and alphanumeric, like the generated one.
+  const runtimeToken = `boottestRuntimeToken${randomBytes(14).toString("hex")}`;
+  const secretValues = new Map<string, string>([[RUNTIME_TOKEN_SECRET, runtimeToken]]);
+  for (const [id, out] of spec.secrets) secretValues.set(id, await resolve(out));
+
+  if (flavour === "azure") {
+    const rendered = renderAzurePayload(spec, VAULT_NAME);
+    const vaultSecrets: Record<string, string> = { [HOST_CONFIG_SECRET]: rendered.manifest };
+    for (const id of referencedSecrets(rendered.payload.configFiles)) vaultSecrets[id] = secretValues.get(id)!;
+    return { flavour, spec, payload: rendered.payload, userData: rendered.cloudConfig, vaultSecrets, configFiles: rendered.payload.configFiles, secretValues, runtimeToken };
+  }
+  const payload = buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices: [] });
+  const bootstrap = fillSecrets(renderShellBootstrap(payload), secretValues);
+  return { flavour, spec, payload, userData: "#cloud-config\n{}\n", bootstrap, configFiles: payload.configFiles, secretValues, runtimeToken };
+}
+
+/** NAME -> value of every env file, secrets resolved: what each service's environment must contain. */
+export function expectedEnv(p: BootPayload): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const f of p.configFiles) {
+    if (f.format !== "env") continue;
+    out.set(f.name, new Map(f.entries.map((e) => [e.name, e.secret !== undefined ? p.secretValues.get(e.secret)! : e.value])));
+  }
+  return out;
+}
