@@ -94,6 +94,14 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       await expectOnlySshdOutsideLoopback();
     });
 
+    it("lets sshd accept keys only, whatever the image's own drop-ins say", async () => {
+      await h.c.exec(["install", "-d", "-m", "0755", "/run/sshd"], { check: true });
+      const effective = (await h.c.exec(["sshd", "-T"], { check: true })).stdout;
+      for (const line of ["passwordauthentication no", "kbdinteractiveauthentication no", "permitrootlogin without-password"]) {
+        expect(effective.split("\n"), line).toContain(line);
+      }
+    });
+
     it("writes the env files root:codewhale 0640 with exactly the rendered entries, no comments", async () => {
       const dir = h.p.payload.configDir;
       expect(await fileMeta(h.c, dir)).toEqual({ mode: "750", owner: "root", group: SERVICE_USER, type: "directory" });
