@@ -11,7 +11,11 @@ const report = JSON.parse(readFileSync(file, "utf8")) as {
   numPendingTests: number;
   numTodoTests: number;
   numTotalTests: number;
+  numFailedTestSuites: number;
+  success: boolean;
 };
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
-process.exit(report.numFailedTests > 0 || report.numTotalTests === 0 ? 1 : 0);
+// A file that fails to load fails no test but fails its suite: that is a failure too.
+if (report.numFailedTestSuites > 0) console.log(`${report.numFailedTestSuites} test file(s) failed to run`);
+process.exit(!report.success || report.numFailedTests > 0 || report.numFailedTestSuites > 0 || report.numTotalTests === 0 ? 1 : 0);
