@@ -16,6 +16,8 @@ import { modelProviders } from "../config/model-providers";
 import { cloudTargets } from "../components/targets";
 import { offlineMocks } from "../scripts/offline-mocks";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
+import { evaluatePolicies, planSubjects } from "../policy/evaluate";
+import { policyContextFromConfig } from "../policy/stack-opt-in";
 import { FAKE_SECRETS, providerOverrides, rawConfig, withDecodedBase64 } from "./support/stack";
 
 const T = {
@@ -138,6 +140,31 @@ describe("Lighthouse: every bridge x provider", () => {
         }
       }
     }
+  });
+});
+
+describe("Lighthouse: policies", () => {
+  const context = policyContextFromConfig(rawConfig(LIGHTHOUSE).values);
+
+  it("every policy passes every planned Lighthouse stack, none left undecided", async () => {
+    for (const [combo, { plan: p }] of matrix) {
+      const report = await evaluatePolicies(planSubjects(p.resources), context);
+      expect(report.violations, combo).toEqual([]);
+      expect(report.notApplicable, combo).toEqual([]);
+    }
+  });
+
+  it("catches the real plan's TAT content gone plain, or a rule opened to the world", async () => {
+    const p = [...matrix.values()][0]!.plan;
+    const tampered = p.resources.map((r) =>
+      r.type === T.tat
+        ? { ...r, secretInputs: r.secretInputs.filter((path) => path !== "content") }
+        : r.type === T.rule
+          ? { ...r, inputs: { ...r.inputs, firewallRules: [...(r.inputs.firewallRules as object[]), { protocol: "TCP", port: "22", cidrBlock: "0.0.0.0/0", action: "ACCEPT" }] } }
+          : r,
+    );
+    const report = await evaluatePolicies(planSubjects(tampered), context);
+    expect(report.violations.map((v) => `${v.policy} ${v.type}`).sort()).toEqual([`secret-inputs-are-secrets ${T.tat}`, `ssh-not-world-open ${T.rule}`]);
   });
 });
 
