@@ -97,7 +97,8 @@ describe("the pipeline", () => {
     }
     const plan = pr.jobs.plan!;
     expect(plan.steps!.map((s) => s.run ?? s.uses)).toEqual(expect.arrayContaining(['npm run plan -- --stack "$STACK" --policy --out "bundle/$STACK"', "actions/upload-artifact@v4.6.2"]));
-    expect(pr.jobs.check!.steps!.map((s) => s.run)).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build", "npm run test:all"]));
+    expect(pr.jobs.check!.steps!.map((s) => s.run)).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build", "npm run test:unit"]));
+    expect(pr.jobs.check!.steps!.some((s) => (s.run ?? "").includes("npm run test:boot")), "the boot test runs on pull requests").toBe(true);
     expect(pr.permissions).toEqual({ contents: "read" });
   });
 
