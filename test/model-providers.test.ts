@@ -5,7 +5,7 @@ import { findModelProvider, modelProviderIds, modelProviders } from "../config/m
 
 // The registry must agree with the contract doc's "Providers" table, row by row. CI clones this repo with
 // `shared/` beside it, so the doc lives one level above the repo root.
-const contractPath = path.resolve(__dirname, "../../shared/reference/codewhale-runtime-contract.md");
+const contractPath = path.resolve(__dirname, "reference/codewhale-runtime-contract.md");
 
 interface TableRow {
   readonly id: string;

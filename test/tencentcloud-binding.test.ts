@@ -16,7 +16,7 @@ import * as tencentcloud from "@pulumi/tencentcloud";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 
 // CI clones this repo with `shared/` beside it, so the extract lives one level above the repo root.
-const extractPath = path.resolve(__dirname, "../../shared/reference/tencentcloud-sdk-v0.2.3.json");
+const extractPath = path.resolve(__dirname, "reference/tencentcloud-sdk-v0.2.3.json");
 const sdkDir = path.resolve(__dirname, "../sdks/tencentcloud");
 
 interface ExtractInput {
