@@ -20,7 +20,7 @@ import {
   type ConfigKeyName,
 } from "./keys";
 import { findModelProvider, modelProviderIds } from "./model-providers";
-import { PROVIDER_KEY_SECRET, type StackSpec } from "./spec";
+import { CLOUD_IDS, PROVIDER_KEY_SECRET, isCloudId, type StackSpec } from "./spec";
 import {
   SECRET_TOKEN,
   parseCidr,
@@ -219,8 +219,8 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
   const add = (path: PropertyKey[], problem: string, expected: string, fix: string) =>
     problems.push({ key: fullKey(path), problem, expected, fix });
 
-  if (d.cloud !== "azure" && d.cloud !== "lighthouse") {
-    add(["cloud"], `'${d.cloud}' is not a supported cloud.${didYouMean(d.cloud, ["azure", "lighthouse"])}`, "azure or lighthouse", setCommand(["cloud"], "azure"));
+  if (!isCloudId(d.cloud)) {
+    add(["cloud"], `'${d.cloud}' is not a supported cloud.${didYouMean(d.cloud, CLOUD_IDS)}`, CLOUD_IDS.join(" or "), setCommand(["cloud"], CLOUD_IDS[0]));
   }
   const bridge = findBridge(d.bridge);
   if (!bridge) {
@@ -306,10 +306,6 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
     const problem = sourceUrlProblem(d[name]) ?? unsafeCharacterProblem(d[name]);
     if (problem) add([name], problem, configKeys[name].description, setCommand([name], configKeys[name].default));
   }
-  const vnet = parseCidr(d.azure.vnetCidr);
-  if (!vnet.cidr || vnet.cidr.family !== "ipv4" || vnet.cidr.prefix > 28) {
-    add(["azure", "vnetCidr"], `'${d.azure.vnetCidr}' ${vnet.problem ?? "must be an IPv4 CIDR of /28 or larger"}`, "a private IPv4 range like 10.42.0.0/24", setCommand(["azure", "vnetCidr"], vnet.suggestion ?? "10.42.0.0/24"));
-  }
   return { bridge, provider };
 }
 
@@ -350,7 +346,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   const crossProblems: ConfigProblem[] = [];
   const { bridge, provider } = crossChecks(d, raw, opts, crossProblems, missingSecrets);
   problems.push(...crossProblems.filter((p) => !reported.has(p.key.slice(PROJECT.length + 1).split(/[.[]/)[0]!)));
-  if (!bridge || !provider || (d.cloud !== "azure" && d.cloud !== "lighthouse") || !d.sshPublicKey || !d.sshAllowedCidrs) {
+  if (!bridge || !provider || !isCloudId(d.cloud) || !d.sshPublicKey || !d.sshAllowedCidrs) {
     throw new ConfigError(problems);
   }
 
@@ -370,7 +366,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   const spec: StackSpec = {
     project: raw.project ?? PROJECT,
     stack: raw.stack,
-    cloud: d.cloud as StackSpec["cloud"],
+    cloud: d.cloud,
     bridge,
     provider,
     model: d.model,

@@ -6,7 +6,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BridgeDefinition, BridgeSettings } from "../bridges/bridge";
 import type { ModelProvider } from "./model-providers";
 
-export type CloudId = "azure" | "lighthouse";
+/** The clouds of the config contract; each has a target row in components/targets.ts. */
+export const CLOUD_IDS = ["azure", "lighthouse"] as const;
+export type CloudId = (typeof CLOUD_IDS)[number];
+export const isCloudId = (id: string): id is CloudId => (CLOUD_IDS as readonly string[]).includes(id);
 export type ApprovalPolicy = "on-request" | "untrusted" | "never";
 
 /** Ids of secrets the host needs. Provider and bridge secrets come from config; the runtime token is generated. */

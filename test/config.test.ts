@@ -6,10 +6,14 @@ import { generateKeyPairSync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
-import { loadSpec } from "../config/load";
+import { loadSpec, type LoadOptions } from "../config/load";
+import { cloudTargets } from "../components/targets";
 import { rawConfig } from "./support/stack";
 
-function problemsOf(overrides: Record<string, unknown>, opts = {}) {
+/** As the program validates: the contract, then the selected cloud's own rules. */
+const withCloudRules: LoadOptions = { cloudChecks: (s) => cloudTargets[s.cloud]?.validate(s) ?? [] };
+
+function problemsOf(overrides: Record<string, unknown>, opts: LoadOptions = withCloudRules) {
   try {
     loadSpec(rawConfig(overrides), opts);
   } catch (e) {

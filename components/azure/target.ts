@@ -10,7 +10,9 @@ import { APPLY_COMMAND } from "../../cloud-init/host-payload";
 import { RUNTIME_PORT } from "../../cloud-init/model";
 import type { ConfigProblem } from "../../config/errors";
 import { AZURE_LOCATION_KEY } from "../../config/keys";
+import { setCommand } from "../../config/load";
 import type { StackSpec } from "../../config/spec";
+import { parseCidr } from "../../config/values";
 import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
 import type { CloudTarget, Deployment } from "../target";
 import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
@@ -35,6 +37,15 @@ function validate(spec: StackSpec): ConfigProblem[] {
     });
   }
   problems.push(...ipv6CidrProblems(spec, "the Azure host has an IPv4 public address only"));
+  const vnet = parseCidr(spec.azure.vnetCidr);
+  if (!vnet.cidr || vnet.cidr.family !== "ipv4" || vnet.cidr.prefix > 28) {
+    problems.push({
+      key: "codewhale-remote:azure.vnetCidr",
+      problem: `'${spec.azure.vnetCidr}' ${vnet.problem ?? "must be an IPv4 CIDR of /28 or larger"}`,
+      expected: "a private IPv4 range like 10.42.0.0/24",
+      fix: setCommand(["azure", "vnetCidr"], vnet.suggestion ?? "10.42.0.0/24"),
+    });
+  }
   return problems;
 }
 
