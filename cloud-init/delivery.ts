@@ -54,8 +54,11 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
   return { configDir, files, producerUnit: CONFIG_UNIT, inlineConfigFiles: false };
 }
 
+/** Where the env-file delivery keeps the env files (persistent: written by the bootstrap, read at every start). */
+export const ENV_FILE_CONFIG_DIR = "/etc/codewhale";
+
 export function envFileDelivery(): SecretDelivery {
-  return { configDir: "/etc/codewhale", files: [], inlineConfigFiles: true };
+  return { configDir: ENV_FILE_CONFIG_DIR, files: [], inlineConfigFiles: true };
 }
 
 /**

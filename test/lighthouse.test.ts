@@ -204,6 +204,14 @@ describe("Lighthouse: the host", () => {
     for (const type of [T.instance, T.keyAttachment, T.diskAttachment, T.rule]) expect(deps).toContain(one(base.plan, type).urn);
   });
 
+  it("keeps every Lighthouse name within its limit, whatever the stack is called", async () => {
+    const p = await plan({}, `a-very-long-stack-name-${"x".repeat(60)}`);
+    for (const [type, key] of [[T.instance, "instanceName"], [T.template, "templateName"], [T.disk, "diskName"]] as const) {
+      expect(String(one(p.plan, type).inputs[key]).length, `${type}.${key}`).toBeLessThanOrEqual(60);
+    }
+    expect(String(one(p.plan, T.keyPair).inputs.keyName)).toMatch(/^[A-Za-z0-9_]{1,25}$/);
+  });
+
   it("without a data disk needs no zone and keeps state on the system disk", async () => {
     const p = await plan({ lighthouse: { blueprintId: "lhbp-test0001", dataDiskSizeGb: 0 } });
     expect(p.plan.resources.filter((r) => r.type === T.disk || r.type === T.diskAttachment)).toEqual([]);

@@ -5,6 +5,8 @@ import type { LighthouseSettings } from "../../config/spec";
 export interface AgentVmArgs {
   readonly settings: LighthouseSettings & { readonly blueprintId: string };
   readonly instanceName: string;
+  /** Display name of the data disk (at most 60 characters). */
+  readonly dataDiskName: string;
   /** Lighthouse key pair name: at most 25 letters, digits or `_`, unique in the region. */
   readonly keyName: pulumi.Input<string>;
   readonly sshPublicKey: string;
@@ -70,7 +72,7 @@ export class AgentVm extends pulumi.ComponentResource {
           zone: s.zone!,
           diskSize: s.dataDiskSizeGb,
           diskType: DATA_DISK_TYPE,
-          diskName: `${args.instanceName}-data`,
+          diskName: args.dataDiskName,
           diskChargePrepaid: { period: s.period, renewFlag: s.renewFlag, timeUnit: MONTHS },
         },
         { parent: this, protect: true, retainOnDelete: true },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { commonArtifacts } from "../../cloud-init/bundle";
+import { ENV_FILE_CONFIG_DIR } from "../../cloud-init/delivery";
 import { RUNTIME_PORT } from "../../cloud-init/model";
 import type { ConfigProblem } from "../../config/errors";
 import { TENCENT_REGION_KEY } from "../../config/keys";
@@ -12,6 +13,10 @@ import { AgentVm } from "./agent-vm";
 import { CloudInitPayload } from "./cloud-init-payload";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
+
+/** Lighthouse display names (instance, template, disk) are at most 60 characters. */
+const MAX_NAME = 60;
+const named = (base: string, suffix = "") => `${base.slice(0, MAX_NAME - suffix.length)}${suffix}`;
 
 /** Login user of Tencent's Ubuntu images; the Lighthouse key pair is bound to it. */
 export const LIGHTHOUSE_SSH_USER = "ubuntu";
@@ -75,25 +80,26 @@ function validate(spec: StackSpec): ConfigProblem[] {
 function deploy(spec: StackSpec): Deployment {
   const region = spec.tencentRegion!;
   const settings = { ...spec.lighthouse, blueprintId: spec.lighthouse.blueprintId! };
-  const instanceName = (settings.instanceName ?? `codewhale-${slug(spec.stack)}`).slice(0, 60);
+  const instanceName = named(settings.instanceName ?? `codewhale-${slug(spec.stack)}`);
   const runtimeToken = createRuntimeToken();
 
   // The firewall's template must exist before the instance, and its rules need the instance: the instance id
   // reaches the firewall through a deferred output, so each component is whole in its own constructor.
   const [instanceId, resolveInstanceId] = pulumi.deferredOutput<string>();
-  const firewall = new SshOnlyFirewall("ssh", { instanceId, allowedCidrs: spec.ssh.allowedCidrs, templateName: `${instanceName}-ssh-only` });
+  const firewall = new SshOnlyFirewall("ssh", { instanceId, allowedCidrs: spec.ssh.allowedCidrs, templateName: named(instanceName, "-ssh-only") });
   // Key pair names are unique per region and account (at most 25 letters, digits, _).
   const keySuffix = new random.RandomString("key-suffix", { length: 6, special: false, upper: false });
   const vm = new AgentVm("agent", {
     settings,
     instanceName,
+    dataDiskName: named(instanceName, "-data"),
     keyName: pulumi.interpolate`cw_${spec.stack.replace(/[^A-Za-z0-9]/g, "").slice(0, 15)}_${keySuffix.result}`,
     sshPublicKey: spec.ssh.publicKey,
     firewallTemplateId: firewall.templateId,
   });
   resolveInstanceId(vm.instanceId);
 
-  const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, "/etc/codewhale") });
+  const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR) });
   const dataDevices = vm.dataDiskId.apply(lighthouseDataDevices);
   // The bootstrap runs once the key is bound, the data disk attached and the firewall narrowed to SSH.
   const payload = new CloudInitPayload("host", {
