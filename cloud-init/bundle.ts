@@ -20,8 +20,9 @@ export interface RunbookFacts {
 
 /** Files common to every cloud: the manual-install bootstrap, units, config files, runbook. */
 export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevices: readonly string[], facts: RunbookFacts): Record<string, string> {
-  // The manual route always writes env files itself, whatever the cloud's own delivery is.
-  const manual = buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices });
+  // The manual route always writes env files itself, whatever the cloud's own delivery is (on a cloud whose
+  // delivery is the env file, that is the payload itself).
+  const manual = payload.inlineConfigFiles ? payload : buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices });
   const bootstrap = renderShellBootstrap(manual);
   const out: Record<string, string> = { "bootstrap.sh": bootstrap };
   for (const f of payload.files) if (f.path.startsWith("/etc/systemd/system/")) out[`units/${f.path.split("/").pop()}`] = f.content;

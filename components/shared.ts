@@ -12,8 +12,10 @@ import { RUNTIME_PORT } from "../cloud-init/model";
  * The runtime's bearer token, shared by runtime and bridge. Without one the runtime invents a token it never
  * prints and the bridge cannot connect. Alphanumeric so it is safe in env files; 48 chars ~ 285 bits.
  */
+export const RUNTIME_TOKEN_LENGTH = 48;
+
 export function createRuntimeToken(opts?: pulumi.CustomResourceOptions): random.RandomPassword {
-  return new random.RandomPassword("runtime-token", { length: 48, special: false }, opts);
+  return new random.RandomPassword("runtime-token", { length: RUNTIME_TOKEN_LENGTH, special: false }, opts);
 }
 
 /**

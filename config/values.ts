@@ -21,8 +21,10 @@ export function unsafeCharacterProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** The longest secret value (API key, token) the config accepts. */
+export const MAX_SECRET_LENGTH = 512;
 /** Printable ASCII without space and the unsafe characters: what API keys and tokens look like. */
-export const SECRET_TOKEN = /^[\x21-\x7e]{8,512}$/;
+export const SECRET_TOKEN = new RegExp(`^[\\x21-\\x7e]{8,${MAX_SECRET_LENGTH}}$`);
 
 export interface ParsedCidr {
   readonly text: string;

@@ -16,12 +16,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { envFileDelivery } from "../cloud-init/delivery";
-import { buildHostPayload, referencedSecrets } from "../cloud-init/host-payload";
-import { fillSecrets, renderShellBootstrap } from "../cloud-init/render-shell";
+import { fillSecrets } from "../cloud-init/render-shell";
 import { CUSTOM_DATA_LIMIT, renderAzurePayload } from "../components/azure/cloud-init-payload";
+import { TAT_CONTENT_LIMIT, renderLighthousePayload } from "../components/lighthouse/cloud-init-payload";
+import { lighthouseDataDevices } from "../components/lighthouse/target";
+import { RUNTIME_TOKEN_LENGTH } from "../components/shared";
 import { cloudTargets } from "../components/targets";
 import { loadSpec } from "../config/load";
 import { RUNTIME_TOKEN_SECRET } from "../config/spec";
+import { MAX_SECRET_LENGTH } from "../config/values";
 import { ROOT, planStack, type Plan, type PlannedResource } from "./offline-plan";
 import { matrixStacks, type MatrixStack } from "./plan-matrix";
 
@@ -30,11 +33,6 @@ const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 /** What "the VM" is on each cloud: the resource whose creation the chain in (d) leads to. */
 const HOST_TYPES = new Set(["azure-native:compute:VirtualMachine", "tencentcloud:Lighthouse/instance:Instance"]);
 
-/** TAT `content` limit (base64 bytes) and the runtime token length the program generates. */
-const TAT_CONTENT_LIMIT = 64 * 1024;
-const RUNTIME_TOKEN_LENGTH = 48;
-/** The longest secret value the config accepts (config/values.ts SECRET_TOKEN): the worst case for (c). */
-const MAX_SECRET_LENGTH = 512;
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -176,9 +174,10 @@ function payloadSizes(stacks: readonly MatrixStack[]): PayloadSize[] {
   let largest = { b64: 0, raw: 0, for: "" };
   for (const [key, s] of byBridgeProvider) {
     const { spec } = loadSpec(s.raw, { allowMissingSecrets: true });
-    const payload = buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices: [] });
-    const values = new Map(referencedSecrets(payload.configFiles).map((id) => [id, "x".repeat(id === RUNTIME_TOKEN_SECRET ? RUNTIME_TOKEN_LENGTH : MAX_SECRET_LENGTH)]));
-    const script = fillSecrets(renderShellBootstrap(payload), values);
+    // What the Lighthouse target renders, with a data disk (the default) and every secret at its longest.
+    const r = renderLighthousePayload(spec, envFileDelivery(), lighthouseDataDevices("lhdisk-00000000"));
+    const values = new Map(r.secretIds.map((id) => [id, "x".repeat(id === RUNTIME_TOKEN_SECRET ? RUNTIME_TOKEN_LENGTH : MAX_SECRET_LENGTH)]));
+    const script = fillSecrets(r.bootstrap, values);
     const b64 = Buffer.from(script, "utf8").toString("base64").length;
     if (b64 > largest.b64) largest = { b64, raw: Buffer.byteLength(script), for: key };
   }

@@ -53,21 +53,20 @@ const byType: Record<string, Outputs> = {
 };
 
 /** Tencent resource ids look like `<prefix>-<8 chars>`; derived from the name so they are stable run to run. */
-const tencentIdPrefix: Record<string, string> = {
-  "tencentcloud:Lighthouse/instance:Instance": "lhins",
-  "tencentcloud:Lighthouse/firewallTemplate:FirewallTemplate": "lhft",
-  "tencentcloud:Lighthouse/keyPair:KeyPair": "lhkp",
-  "tencentcloud:Lighthouse/disk:Disk": "lhdisk",
+const tencentId = (prefix: string) => (name: string) => `${prefix}-${short(name)}`;
+const idByType: Record<string, (name: string, inputs: State) => string> = {
+  "tencentcloud:Lighthouse/instance:Instance": tencentId("lhins"),
+  "tencentcloud:Lighthouse/firewallTemplate:FirewallTemplate": tencentId("lhft"),
+  "tencentcloud:Lighthouse/keyPair:KeyPair": tencentId("lhkp"),
+  "tencentcloud:Lighthouse/disk:Disk": tencentId("lhdisk"),
+  // TAT invocation attachments are `<invocation id>#<instance id>` upstream.
+  "tencentcloud:Tat/invocationCommandAttachment:InvocationCommandAttachment": (name, i) => `inv-${short(name)}#${String(i.instanceId)}`,
 };
 
 export const offlineMocks: pulumi.runtime.Mocks = {
   newResource(args) {
     const extra = byType[args.type]?.(args.name, args.inputs as State) ?? {};
-    const prefix = tencentIdPrefix[args.type];
-    // TAT invocation attachments are `<invocation id>#<instance id>` upstream; the instance part is not known here.
-    const id = args.type === "tencentcloud:Tat/invocationCommandAttachment:InvocationCommandAttachment"
-      ? `inv-${short(args.name)}#${String(args.inputs.instanceId)}`
-      : prefix ? `${prefix}-${short(args.name)}` : `/subscriptions/${SUBSCRIPTION}/resourceGroups/offline/providers/${args.type}/${args.name}`;
+    const id = idByType[args.type]?.(args.name, args.inputs as State) ?? `/subscriptions/${SUBSCRIPTION}/resourceGroups/offline/providers/${args.type}/${args.name}`;
     return { id, state: { ...args.inputs, ...extra } };
   },
   call(args) {

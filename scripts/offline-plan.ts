@@ -69,32 +69,24 @@ const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Wire-format property values -> plain JSON with secrets redacted; the path of each secret goes to `secretPaths`. */
-function redactWire(value: unknown, secretPaths: string[] = [], path = ""): unknown {
+/** Wire-format property values -> plain JSON; what a secret becomes is `onSecret`'s to say (given its path). */
+function fromWire(value: unknown, onSecret: (inner: unknown, path: string) => unknown, path = ""): unknown {
   if (value === UNKNOWN_VALUE) return UNKNOWN;
-  if (Array.isArray(value)) return value.map((v, i) => redactWire(v, secretPaths, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => fromWire(v, onSecret, `${path}[${i}]`));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) {
-      secretPaths.push(path);
-      return SECRET;
-    }
+    if (o[SIG_KEY] === SECRET_SIG) return onSecret(o.value, path);
     if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactWire(v, secretPaths, path ? `${path}.${k}` : k)]));
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fromWire(v, onSecret, path ? `${path}.${k}` : k)]));
   }
   return value;
 }
 
-/** Wire-format property values -> plain JSON with secrets in the clear (what the provider receives). */
-function revealWire(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(revealWire);
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return revealWire(o.value);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, revealWire(v)]));
-  }
-  return value;
-}
+/** Secrets redacted; the path of each goes to `secretPaths`. */
+const redactWire = (value: unknown, secretPaths: string[]): unknown => fromWire(value, (_, path) => (secretPaths.push(path), SECRET));
+
+/** Secrets in the clear: what the provider receives. */
+const revealWire = (value: unknown): unknown => fromWire(value, (inner) => revealWire(inner));
 
 /** Resolves SDK values (Outputs included) to plain JSON, redacting secret Outputs. */
 export async function resolveRedacted(value: unknown): Promise<unknown> {
@@ -145,9 +137,7 @@ class RecordingMonitor extends MockMonitor {
 
 export interface PlanOptions {
   readonly stack: string;
-  /** Defaults to `Pulumi.<stack>.yaml` in the project root. */
-  readonly configFile?: string;
-  /** Config given directly (tests); replaces the file. */
+  /** The stack's config; default: `Pulumi.<stack>.yaml` in the project root. */
   readonly raw?: RawConfig;
   /** Like a real deploy: missing secrets are errors. */
   readonly strict?: boolean;
@@ -164,7 +154,7 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
   if (running) throw new Error("planStack: one plan at a time (the Pulumi runtime is process-global)");
   running = true;
   try {
-    const raw = options.raw ?? readStackConfig(options.configFile ?? path.join(ROOT, `Pulumi.${options.stack}.yaml`), options.stack);
+    const raw = options.raw ?? readStackConfig(path.join(ROOT, `Pulumi.${options.stack}.yaml`), options.stack);
     const observe = options.observe;
     const mocks: pulumi.runtime.Mocks = observe
       ? { ...offlineMocks, newResource: (args) => (observe({ type: args.type, name: args.name, inputs: revealWire(args.inputs) as Record<string, unknown> }), offlineMocks.newResource(args)) }

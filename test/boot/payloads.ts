@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
 import { HOST_CONFIG_SECRET, envFileDelivery } from "../../cloud-init/delivery";
-import { buildHostPayload, referencedSecrets } from "../../cloud-init/host-payload";
+import { referencedSecrets } from "../../cloud-init/host-payload";
 import type { ConfigFile, HostPayload } from "../../cloud-init/model";
-import { fillSecrets, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { fillSecrets } from "../../cloud-init/render-shell";
+import { renderLighthousePayload } from "../../components/lighthouse/cloud-init-payload";
 import { loadSpec } from "../../config/load";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { rawConfig } from "../support/stack";
@@ -75,8 +76,8 @@ export async function renderBootPayload(flavour: Flavour, bridge: string): Promi
     for (const id of referencedSecrets(rendered.payload.configFiles)) vaultSecrets[id] = secretValues.get(id)!;
     return { flavour, spec, payload: rendered.payload, userData: rendered.cloudConfig, vaultSecrets, configFiles: rendered.payload.configFiles, secretValues, runtimeToken };
   }
-  const payload = buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices: [] });
-  const bootstrap = fillSecrets(renderShellBootstrap(payload), secretValues);
+  const { payload, bootstrap: withPlaceholders } = renderLighthousePayload(spec, envFileDelivery(), []);
+  const bootstrap = fillSecrets(withPlaceholders, secretValues);
   return { flavour, spec, payload, userData: "#cloud-config\n{}\n", bootstrap, configFiles: payload.configFiles, secretValues, runtimeToken };
 }
 
