@@ -6,7 +6,7 @@
 import type { StackSpec } from "../config/spec";
 import { envFileDelivery } from "./delivery";
 import { buildHostPayload } from "./host-payload";
-import { RUNTIME_PORT, type HostPayload } from "./model";
+import { AGENT_USER, BRIDGE_USER, RUNTIME_PORT, type HostPayload } from "./model";
 import { placeholdersIn, renderConfigFile, renderShellBootstrap } from "./render-shell";
 
 export interface RunbookFacts {
@@ -22,7 +22,7 @@ export interface RunbookFacts {
 export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevices: readonly string[], facts: RunbookFacts): Record<string, string> {
   // The manual route always writes env files itself, whatever the cloud's own delivery is (on a cloud whose
   // delivery is the env file, that is the payload itself).
-  const manual = payload.inlineConfigFiles ? payload : buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices });
+  const manual = payload.inlineConfigFiles ? payload : buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices, sshLoginUser: payload.sshLoginUser, unattendedUpgrades: true });
   const bootstrap = renderShellBootstrap(manual);
   const out: Record<string, string> = { "bootstrap.sh": bootstrap };
   for (const f of payload.files) if (f.path.startsWith("/etc/systemd/system/")) out[`units/${f.path.split("/").pop()}`] = f.content;
@@ -40,10 +40,10 @@ function runbook(spec: StackSpec, payload: HostPayload, secretIds: readonly stri
     `Cloud ${spec.cloud}, bridge ${spec.bridge.displayName}, provider ${spec.provider.displayName} (${spec.provider.id}), model ${spec.model}, CodeWhale ${spec.codewhale.version}.`,
     "",
     "## What is on the host",
-    `- Services (systemd, user \`${payload.user.name}\`): ${payload.units.map((u) => `\`${u}\``).join(", ")}.`,
+    `- Services (systemd): ${payload.units.map((u) => `\`${u}\``).join(", ")}. The agent runs as \`${AGENT_USER}\`, the bridge as \`${BRIDGE_USER}\`; neither can log in, read the other's config or reach the cloud's metadata endpoint.`,
     `- The runtime listens on 127.0.0.1:${RUNTIME_PORT} only. Inbound traffic: TCP 22 from ${spec.ssh.allowedCidrs.join(", ")}, nothing else.`,
     `- Workspace and agent home: \`/var/lib/codewhale\` (a data disk that outlives the machine when one is configured).`,
-    `- Config files: \`${payload.configDir}\` (0640 root:${payload.user.name}).`,
+    `- Config files: \`${payload.configDir}\` (env files 0600 root:root, read by systemd only; config.toml 0640 root:${AGENT_USER}).`,
     "",
     "## Secrets",
     facts.secretsParagraph,

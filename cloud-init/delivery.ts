@@ -8,7 +8,7 @@
  * - Env file (Lighthouse, manual installs): the shell bootstrap writes /etc/codewhale itself; the cloud
  *   target makes the whole bootstrap a Pulumi secret because it carries the values.
  */
-import { LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "./model";
+import { CONFIG_DIR_MODE, LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "./model";
 import { readAsset } from "./assets";
 import { renderUnit } from "./systemd-unit";
 
@@ -33,17 +33,41 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
       ["ExecStart", `/usr/bin/node --no-warnings ${LIB_DIR}/fetch-host-config.mjs`],
       // The fetcher retries for up to 15 minutes (role assignments take minutes to apply).
       ["TimeoutStartSec", "1000"],
+      // /run/codewhale, made by systemd (root-owned, traversable, not listable); kept when the unit stops, as
+      // the services read it after this oneshot is done.
+      ["RuntimeDirectory", configDir.replace(/^\/run\//, "")],
+      ["RuntimeDirectoryMode", CONFIG_DIR_MODE],
+      ["RuntimeDirectoryPreserve", true],
+      // Root, but only to give config.toml its group (CAP_CHOWN): it owns everything it writes.
+      ["CapabilityBoundingSet", "CAP_CHOWN"],
+      ["AmbientCapabilities", ""],
       ["NoNewPrivileges", true],
       ["ProtectSystem", "strict"],
-      ["ReadWritePaths", "/run"],
       ["ProtectHome", true],
       ["PrivateTmp", true],
       ["PrivateDevices", true],
+      ["DevicePolicy", "closed"],
       ["ProtectKernelTunables", true],
       ["ProtectKernelModules", true],
+      ["ProtectKernelLogs", true],
       ["ProtectControlGroups", true],
+      ["ProtectClock", true],
+      ["ProtectHostname", true],
+      ["ProtectProc", "invisible"],
+      ["ProcSubset", "pid"],
+      ["RestrictNamespaces", true],
+      ["RestrictRealtime", true],
+      ["RestrictSUIDSGID", true],
+      ["LockPersonality", true],
+      ["SystemCallArchitectures", "native"],
+      ["SystemCallFilter", "@system-service"],
+      ["SystemCallFilter", "~@privileged @resources @mount @debug"],
+      ["SystemCallFilter", "fchown"],
+      ["SystemCallErrorNumber", "EPERM"],
+      ["KeyringMode", "private"],
+      ["UMask", "0077"],
+      ["LimitCORE", "0"],
       ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
-      ["CapabilityBoundingSet", "CAP_CHOWN CAP_FOWNER CAP_DAC_OVERRIDE"],
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });

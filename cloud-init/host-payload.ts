@@ -2,38 +2,142 @@
  * Spec -> HostPayload. Everything a host needs, independent of the cloud: the cloud contributes only its
  * secret delivery and the names its data disk appears under.
  */
+import ipaddr from "ipaddr.js";
 import { stringify as toToml } from "smol-toml";
 import { readAsset } from "./assets";
 import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET, type StackSpec } from "../config/spec";
 import {
   AGENT_HOME,
+  AGENT_USER,
+  BRIDGE_USER,
   CODEWHALE_HOME,
   CONFIG_FILES,
+  INSTALL_USER,
   LIB_DIR,
+  NO_HOME,
   RUNTIME_URL,
-  SERVICE_USER,
   WORKSPACE_DIR,
   type ConfigFile,
   type EnvEntry,
   type HostFile,
   type HostPayload,
   type SecretDelivery,
+  type ServiceUser,
 } from "./model";
-import { DATA_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeStateDir, bridgeUnit, bridgeUnitName, dataUnit, installUnit, runtimeUnit } from "./units";
+import { HOST_ENDPOINTS } from "./systemd-unit";
+import {
+  DATA_UNIT,
+  FIREWALL_UNIT,
+  INSTALL_UNIT,
+  LIMIT_ENV,
+  RUNTIME_UNIT,
+  bridgeStateDir,
+  bridgeUnit,
+  bridgeUnitName,
+  dataUnit,
+  firewallUnit,
+  installUnit,
+  runtimeUnit,
+} from "./units";
+
+/** The service users: none of them may ever log in. */
+export const SERVICE_USERS: readonly ServiceUser[] = [
+  { name: AGENT_USER, home: AGENT_HOME },
+  { name: BRIDGE_USER, home: NO_HOME },
+  { name: INSTALL_USER, home: NO_HOME },
+];
+
+export const SSHD_DROP_IN_PATH = "/etc/ssh/sshd_config.d/10-codewhale-remote.conf";
 
 /**
- * SSH keys only (DESIGN invariant 3), on every cloud and for manual installs: Azure's password switch and
- * cloud-init's `ssh_pwauth` do not reach hosts without user data (Lighthouse images ship their own
- * 50-cloud-init.conf). sshd keeps the first value it reads and includes sshd_config.d/*.conf in lexical order,
- * so the "10-" prefix wins over any later drop-in.
+ * SSH keys only, and only for the admin user (DESIGN invariant 3), on every cloud and for manual installs:
+ * Azure's password switch and cloud-init's `ssh_pwauth` do not reach hosts without user data (Lighthouse images
+ * ship their own 50-cloud-init.conf). sshd keeps the first value it reads and includes sshd_config.d/*.conf in
+ * lexical order, so the "10-" prefix wins over any later drop-in. The service users are denied by name as well
+ * (DenyUsers is checked before AllowUsers): a key the agent plants in its own home must never open a session, a
+ * user manager, or a port forward from outside its sandbox.
  */
-export const SSHD_KEYS_ONLY: HostFile = {
-  path: "/etc/ssh/sshd_config.d/10-codewhale-remote.conf",
-  owner: "root",
-  group: "root",
-  mode: "0644",
-  content: ["# codewhale-remote: key-based SSH only.", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", ""].join("\n"),
-};
+export function sshdDropIn(loginUser: string): HostFile {
+  return {
+    path: SSHD_DROP_IN_PATH,
+    owner: "root",
+    group: "root",
+    mode: "0644",
+    content: [
+      "# codewhale-remote: key-based SSH for the admin user only.",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "PermitRootLogin no",
+      `AllowUsers ${loginUser}`,
+      `DenyUsers ${SERVICE_USERS.map((u) => u.name).join(" ")}`,
+      "MaxAuthTries 4",
+      "LoginGraceTime 30",
+      "PermitUserEnvironment no",
+      "X11Forwarding no",
+      "AllowAgentForwarding no",
+      "",
+    ].join("\n"),
+  };
+}
+
+/** The nftables table the host firewall owns (and only that one: other tables on the host are left alone). */
+export const FIREWALL_TABLE = "codewhale_remote";
+
+/**
+ * The host firewall, beside the cloud's: inbound, loopback, replies and SSH from `sshAllowedCidrs` only; outbound,
+ * nothing from the service users to the cloud's host endpoints (metadata, WireServer), matched by the socket's
+ * user, so it holds for every process the agent starts, in its unit or not. Root (the config fetcher, the cloud's
+ * own agents) is not matched. Day-2 config: it changes with `sshAllowedCidrs`, so it is a config file.
+ */
+export function firewallRuleset(allowedCidrs: readonly string[]): string {
+  const byFamily = { ipv4: [] as string[], ipv6: [] as string[] };
+  for (const c of allowedCidrs) {
+    // nft wants the network address (no host bits); a user's 203.0.113.7/24 means 203.0.113.0/24.
+    const [addr, bits] = ipaddr.parseCIDR(c);
+    const network = addr.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(c) : ipaddr.IPv6.networkAddressFromCIDR(c);
+    byFamily[addr.kind()].push(`${network.toString()}/${bits}`);
+  }
+  const users = SERVICE_USERS.map((u) => `"${u.name}"`).join(", ");
+  const [v4, v6] = [HOST_ENDPOINTS.filter((a) => !a.includes(":")), HOST_ENDPOINTS.filter((a) => a.includes(":"))];
+  const set = (name: string, type: string, elements: readonly string[]) =>
+    elements.length > 0 ? [`\tset ${name} {`, `\t\ttype ${type}; flags interval;`, `\t\telements = { ${elements.join(", ")} }`, "\t}"] : [];
+  return [
+    "#!/usr/sbin/nft -f",
+    "# codewhale-remote host firewall (loaded by codewhale-firewall.service). One transaction: the table is",
+    "# replaced whole, and other tables on the host are not touched.",
+    `table inet ${FIREWALL_TABLE}`,
+    `delete table inet ${FIREWALL_TABLE}`,
+    `table inet ${FIREWALL_TABLE} {`,
+    ...set("ssh_ipv4", "ipv4_addr", byFamily.ipv4),
+    ...set("ssh_ipv6", "ipv6_addr", byFamily.ipv6),
+    "\tchain input {",
+    "\t\ttype filter hook input priority filter; policy drop;",
+    '\t\tiif "lo" accept',
+    "\t\tct state established,related accept",
+    "\t\tct state invalid drop",
+    "\t\t# DHCP replies, IPv6 neighbour discovery and router advertisements keep the network up.",
+    "\t\tudp sport 67 udp dport 68 accept",
+    "\t\tip6 saddr fe80::/10 udp sport 547 udp dport 546 accept",
+    "\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept",
+    ...(byFamily.ipv4.length > 0 ? ["\t\ttcp dport 22 ip saddr @ssh_ipv4 accept"] : []),
+    ...(byFamily.ipv6.length > 0 ? ["\t\ttcp dport 22 ip6 saddr @ssh_ipv6 accept"] : []),
+    "\t}",
+    "\tchain output {",
+    "\t\ttype filter hook output priority filter; policy accept;",
+    `\t\tmeta skuid { ${users} } ip daddr { ${v4.join(", ")} } counter drop`,
+    `\t\tmeta skuid { ${users} } ip6 daddr { ${v6.join(", ")} } counter drop`,
+    "\t}",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * sshd applies a changed drop-in to new connections once it re-reads its config; never reload one it rejects.
+ * (sshd -t needs its privilege separation dir, which only a running ssh.service creates.)
+ */
+export const RELOAD_SSHD =
+  "install -d -m 0755 /run/sshd && if sshd -t; then systemctl try-reload-or-restart ssh.service; else echo 'codewhale-remote: sshd -t rejects the SSH config; ssh not reloaded' >&2; fi";
 
 /** Re-applies config on the host: what every rollout runs. */
 export const APPLY_COMMAND = `${LIB_DIR}/apply`;
@@ -42,7 +146,23 @@ export interface HostOptions {
   readonly delivery: SecretDelivery;
   /** Stable device names of the data disk on this cloud, most specific first; empty = no data disk. */
   readonly dataDevices: readonly string[];
+  /** The one user sshd admits (the cloud's admin user). */
+  readonly sshLoginUser: string;
+  /**
+   * Install and enable unattended security upgrades: for hosts nothing else patches (Lighthouse, manual
+   * installs). Azure patches through the platform (patchMode AutomaticByPlatform).
+   */
+  readonly unattendedUpgrades: boolean;
 }
+
+/** apt's switch for daily package lists and unattended (security) upgrades, as `dpkg-reconfigure unattended-upgrades` writes it. */
+export const AUTO_UPGRADES: HostFile = {
+  path: "/etc/apt/apt.conf.d/20auto-upgrades",
+  owner: "root",
+  group: "root",
+  mode: "0644",
+  content: 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+};
 
 const unitFile = (name: string, content: string): HostFile => ({
   path: `/etc/systemd/system/${name}`,
@@ -99,6 +219,8 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
       CODEWHALE_TELEMETRY: "0",
       CODEWHALE_NO_UPDATE_CHECK: "1",
       CODEWHALE_REMOTE_WORKERS: String(spec.runtimeWorkers),
+      [LIMIT_ENV.memoryMax]: spec.runtimeLimits.memoryMax,
+      [LIMIT_ENV.tasksMax]: String(spec.runtimeLimits.tasksMax),
       ...(spec.providerBaseUrl !== undefined ? { CODEWHALE_BASE_URL: spec.providerBaseUrl } : {}),
       ...(toml !== undefined ? { CODEWHALE_CONFIG_PATH: `${configDir}/${CONFIG_FILES.runtimeToml}` } : {}),
     }),
@@ -117,6 +239,7 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
     CODEWHALE_RELEASE_BASE_URL: spec.codewhale.releaseBaseUrl,
     CODEWHALE_REPO_URL: spec.codewhale.repoUrl,
     CODEWHALE_BRIDGE_DIR: bridge.integrationDir,
+    CODEWHALE_COMMIT: spec.codewhale.commit,
     ...(spec.codewhale.sha256 !== undefined ? { CODEWHALE_SHA256: spec.codewhale.sha256 } : {}),
   });
   return [
@@ -124,6 +247,7 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
     { name: CONFIG_FILES.runtime, format: "env", entries: runtime },
     { name: CONFIG_FILES.bridge, format: "env", entries: bridgeEnv },
     ...(toml !== undefined ? [{ name: CONFIG_FILES.runtimeToml, format: "raw" as const, content: toml }] : []),
+    { name: CONFIG_FILES.firewall, format: "raw", content: firewallRuleset(spec.ssh.allowedCidrs) },
   ];
 }
 
@@ -136,10 +260,49 @@ export function referencedSecrets(configFiles: readonly ConfigFile[]): string[] 
   return [...ids].sort();
 }
 
+/**
+ * Run as root once the service users exist, before any unit starts: no service user has a usable password, a
+ * login shell, lingering, or a user manager (`user@<uid>.service` masked), so nothing the agent plants in its home
+ * (~/.config/systemd/user, ~/.ssh) ever runs outside its sandbox. Idempotent, and quiet when nothing changes.
+ */
+export function secureAccountsScript(users: readonly ServiceUser[]): string {
+  return [
+    "#!/bin/sh",
+    "# codewhale-remote: service users never log in, linger, or get a user manager.",
+    "set -eu",
+    `for user in ${users.map((u) => u.name).join(" ")}; do`,
+    '  uid=$(id -u "$user")',
+    '  case "$(getent shadow "$user" | cut -d : -f 2)" in "!"* | "*"*) ;; *) usermod --lock "$user" ;; esac',
+    '  [ "$(getent passwd "$user" | cut -d : -f 7)" = /usr/sbin/nologin ] || usermod --shell /usr/sbin/nologin "$user"',
+    '  rm -f "/var/lib/systemd/linger/$user"',
+    '  [ -L "/etc/systemd/system/user@$uid.service" ] || systemctl mask --quiet "user@$uid.service"',
+    "done",
+    "",
+  ].join("\n");
+}
+
+/** Hands the install root to the installer's user: /opt is root-owned, so no one else can plant an entry there. */
+const PREPARE_INSTALL = [
+  "#!/bin/sh",
+  "# codewhale-remote: make the install root the installer's (run as root before codewhale-install starts).",
+  "# A root left by an earlier installer that ran as root is handed over once, links not followed; a root the",
+  "# installer already owns is not touched (root never acts inside a tree another user can write).",
+  "set -eu",
+  'root="$1"',
+  'user="$2"',
+  '[ -L "$root" ] && { echo "codewhale-install: $root is a symbolic link; refusing to use it" >&2; exit 1; }',
+  'if [ ! -d "$root" ]; then',
+  '  install -d -m 0755 -o "$user" -g "$user" "$root"',
+  'elif [ "$(stat -c %u "$root")" = 0 ]; then',
+  '  chown -R -h "$user:$user" "$root"',
+  "fi",
+  "",
+].join("\n");
+
 export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPayload {
   const { delivery } = options;
   const bridge = spec.bridge;
-  const units = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
+  const units = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
   const apply = [
     "#!/bin/sh",
     "# codewhale-remote: roll out changed config: re-read env files, reinstall if the version changed, restart.",
@@ -147,31 +310,43 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     "systemctl daemon-reload",
     `systemctl enable ${units.join(" ")} >/dev/null 2>&1`,
     `systemctl restart ${units.join(" ")}`,
-    "# sshd applies a changed drop-in to new connections once it re-reads its config; never reload one it rejects.",
-    "# (sshd -t needs its privilege separation dir, which only a running ssh.service creates.)",
-    "install -d -m 0755 /run/sshd",
-    "if sshd -t; then systemctl try-reload-or-restart ssh.service; else echo 'codewhale-remote: sshd -t rejects the SSH config; ssh not reloaded' >&2; fi",
+    RELOAD_SSHD,
     "",
   ].join("\n");
   const files: HostFile[] = [
-    SSHD_KEYS_ONLY,
+    sshdDropIn(options.sshLoginUser),
+    ...(options.unattendedUpgrades ? [AUTO_UPGRADES] : []),
     script("install-codewhale", readAsset("install-codewhale.sh")),
+    script("prepare-install", PREPARE_INSTALL),
     script("prepare-data", readAsset("prepare-data.sh")),
+    script("secure-accounts", secureAccountsScript(SERVICE_USERS)),
     script("apply", apply),
     ...delivery.files,
     unitFile(DATA_UNIT, dataUnit(options.dataDevices)),
+    unitFile(FIREWALL_UNIT, firewallUnit(delivery)),
     unitFile(INSTALL_UNIT, installUnit(delivery)),
     unitFile(RUNTIME_UNIT, runtimeUnit(delivery)),
     unitFile(bridgeUnitName(bridge), bridgeUnit(bridge, delivery)),
   ];
   return {
-    packages: ["ca-certificates", "curl", "git", "nodejs", ...(bridge.npmDependencies ? ["npm"] : [])],
-    user: { name: SERVICE_USER, home: AGENT_HOME },
+    packages: [
+      "ca-certificates",
+      "curl",
+      "git",
+      "nftables",
+      "nodejs",
+      ...(bridge.npmDependencies ? ["npm"] : []),
+      ...(options.unattendedUpgrades ? ["unattended-upgrades"] : []),
+    ],
+    users: SERVICE_USERS,
     files,
     configDir: delivery.configDir,
     configFiles: buildConfigFiles(spec, delivery.configDir),
     inlineConfigFiles: delivery.inlineConfigFiles,
     units,
+    prepareCommand: `${LIB_DIR}/secure-accounts`,
     applyCommand: APPLY_COMMAND,
+    reloadSshdCommand: RELOAD_SSHD,
+    sshLoginUser: options.sshLoginUser,
   };
 }

@@ -21,7 +21,8 @@ export type EnvEntry =
 
 /**
  * A file that changes with day-2 config (model, allowlist, version, secrets). It lives in the delivery's
- * config dir, always 0640 root:codewhale. The file name (never a path) is the same on every cloud.
+ * config dir; who may read it follows from its format (`configFileAccess`). The file name (never a path) is the
+ * same on every cloud.
  */
 export type ConfigFile =
   | { readonly name: string; readonly format: "env"; readonly entries: readonly EnvEntry[] }
@@ -42,22 +43,47 @@ export interface SecretDelivery {
   readonly inlineConfigFiles: boolean;
 }
 
+/** An unprivileged system user: locked, no login shell, never allowed to log in over SSH. */
+export interface ServiceUser {
+  readonly name: string;
+  readonly home: string;
+}
+
 export interface HostPayload {
   /** Debian/Ubuntu packages. */
   readonly packages: readonly string[];
-  /** The unprivileged service user; its home lives on the data volume. */
-  readonly user: { readonly name: string; readonly home: string };
+  /** The service users, one per service that runs untrusted or secret-holding code (agent, bridge). */
+  readonly users: readonly ServiceUser[];
   readonly files: readonly HostFile[];
   readonly configDir: string;
   readonly configFiles: readonly ConfigFile[];
   readonly inlineConfigFiles: boolean;
   /** Units to enable and start, in start order. */
   readonly units: readonly string[];
+  /** Run as root after the files and users exist, before any unit starts (locks the service users down). */
+  readonly prepareCommand: string;
   /** Command that (re)applies config: restarts every unit in order. Used on day-2 rollouts. */
   readonly applyCommand: string;
+  /** Validates the SSH config and makes the running sshd read it (a shell command line). */
+  readonly reloadSshdCommand: string;
+  /** The one user sshd admits. */
+  readonly sshLoginUser: string;
 }
 
-export const SERVICE_USER = "codewhale";
+/** The agent's user: the runtime runs as it, and so does every command the agent runs. Assumed hostile. */
+export const AGENT_USER = "codewhale";
+/**
+ * The bridge's user. Never the agent's: the bridge holds the chat platform's secrets, and a process of the
+ * agent's uid could read its memory and environment, signal it or rewrite its state.
+ */
+export const BRIDGE_USER = "codewhale-bridge";
+/**
+ * The installer's user: owns /opt/codewhale (release binaries and the bridge checkout), which neither service
+ * can write, and runs the download, the checkout, `npm ci` and the binary's smoke test unprivileged.
+ */
+export const INSTALL_USER = "codewhale-install";
+/** Home of the bridge user: none (its state lives in the bridge unit's StateDirectory). */
+export const NO_HOME = "/nonexistent";
 export const DATA_DIR = "/var/lib/codewhale";
 export const WORKSPACE_DIR = `${DATA_DIR}/workspace`;
 export const AGENT_HOME = `${DATA_DIR}/home`;
@@ -69,10 +95,22 @@ export const RUNTIME_HOST = "127.0.0.1";
 export const RUNTIME_PORT = 7878;
 export const RUNTIME_URL = `http://${RUNTIME_HOST}:${RUNTIME_PORT}`;
 
+/**
+ * Who may read a config file. Env files are read by systemd (as root, before it drops privileges: the
+ * `EnvironmentFile=` of each unit), so they are root-only and no service can read another's secrets; raw files
+ * (config.toml) are read by the runtime itself and carry no secret (they name env vars, never values).
+ */
+export function configFileAccess(file: Pick<ConfigFile, "format">): { readonly mode: string; readonly owner: string; readonly group: string } {
+  return file.format === "env" ? { mode: "0600", owner: "root", group: "root" } : { mode: "0640", owner: "root", group: AGENT_USER };
+}
+/** The config dir: traversable by the services (the runtime reads config.toml), listable by root only. */
+export const CONFIG_DIR_MODE = "0711";
+
 /** Names of the config files every cloud delivers. */
 export const CONFIG_FILES = {
   install: "install.env",
   runtime: "runtime.env",
   bridge: "bridge.env",
   runtimeToml: "config.toml",
+  firewall: "firewall.nft",
 } as const;

@@ -17,27 +17,27 @@ export function renderCloudConfig(payload: HostPayload): string {
     packages: [...payload.packages],
     users: [
       "default",
-      {
-        name: payload.user.name,
-        system: true,
-        homedir: payload.user.home,
-        no_create_home: true,
-        shell: "/usr/sbin/nologin",
-        lock_passwd: true,
-      },
+      ...payload.users.map((u) => ({ name: u.name, system: true, homedir: u.home, no_create_home: true, shell: "/usr/sbin/nologin", lock_passwd: true })),
     ],
     ssh_pwauth: false,
     disable_root: true,
-    // Deferred: written in the final stage, after packages and the service user exist.
+    // Not deferred: every file is root's, and write_files runs in cloud-init's init stage, which is ordered
+    // before ssh.service, so sshd enforces our drop-in from its very first start (deferred files are written
+    // in the final stage, seconds after sshd already runs with the image's config).
     write_files: payload.files.map((f) => ({
       path: f.path,
       owner: `${f.owner}:${f.group}`,
       permissions: f.mode,
-      defer: true,
       content: f.content,
     })),
     // --no-block: the config fetch may retry for minutes (fresh role assignment); cloud-init need not wait.
-    runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "--no-block", ...payload.units]],
+    // The sshd reload is the second layer: whatever started sshd early, it enforces the drop-in from here on.
+    runcmd: [
+      [payload.prepareCommand],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "--no-block", ...payload.units],
+      ["sh", "-c", payload.reloadSshdCommand],
+    ],
   };
   return "#cloud-config\n" + stringify(doc, { lineWidth: 0 });
 }

@@ -6,7 +6,7 @@
  * Secrets appear as placeholders (`secretPlaceholder(id)`); the bundle keeps them, a cloud target fills
  * them with `fillSecrets` inside a Pulumi secret. Heredocs are quoted, so nothing in a file is expanded.
  */
-import type { ConfigFile, HostFile, HostPayload } from "./model";
+import { CONFIG_DIR_MODE, configFileAccess, type ConfigFile, type HostFile, type HostPayload } from "./model";
 
 const EOF_MARK = "CODEWHALE_REMOTE_EOF";
 
@@ -45,7 +45,6 @@ function writeFile(f: Pick<HostFile, "path" | "mode" | "owner" | "group" | "cont
 }
 
 export function renderShellBootstrap(payload: HostPayload): string {
-  const user = payload.user.name;
   const dirs = [...new Set(payload.files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))))].sort();
   const lines: string[] = [
     "#!/bin/sh",
@@ -83,20 +82,24 @@ export function renderShellBootstrap(payload: HostPayload): string {
     "  apt-get install -y -q --no-install-recommends $missing",
     "fi",
     "",
-    `getent group ${q(user)} >/dev/null || groupadd --system ${q(user)}`,
-    `id -u ${q(user)} >/dev/null 2>&1 || useradd --system --gid ${q(user)} --home-dir ${q(payload.user.home)} --no-create-home --shell /usr/sbin/nologin ${q(user)}`,
+    ...payload.users.flatMap(({ name, home }) => [
+      `getent group ${q(name)} >/dev/null || groupadd --system ${q(name)}`,
+      `id -u ${q(name)} >/dev/null 2>&1 || useradd --system --gid ${q(name)} --home-dir ${q(home)} --no-create-home --shell /usr/sbin/nologin ${q(name)}`,
+    ]),
     "",
     `install -d -m 0755 ${dirs.map(q).join(" ")}`,
     ...payload.files.map(writeFile),
   ];
   if (payload.inlineConfigFiles) {
-    lines.push(`install -d -m 0750 -o root -g ${q(user)} ${q(payload.configDir)}`);
+    // Root-only env files (systemd reads them as root); the services read nothing here but config.toml.
+    lines.push(`install -d -m ${CONFIG_DIR_MODE} -o root -g root ${q(payload.configDir)}`);
     for (const f of payload.configFiles) {
-      lines.push(writeFile({ path: `${payload.configDir}/${f.name}`, mode: "0640", owner: "root", group: user, content: renderConfigFile(f) }));
+      lines.push(writeFile({ path: `${payload.configDir}/${f.name}`, ...configFileAccess(f), content: renderConfigFile(f) }));
     }
   }
   lines.push(
     "",
+    payload.prepareCommand,
     "systemctl daemon-reload",
     `systemctl enable ${payload.units.join(" ")}`,
     'if [ "$changed" -eq 1 ]; then',
@@ -104,6 +107,8 @@ export function renderShellBootstrap(payload: HostPayload): string {
     "else",
     `  systemctl start ${payload.units.join(" ")}`,
     "fi",
+    "# The running sshd enforces the SSH drop-in from this run on, not from its next restart.",
+    payload.reloadSshdCommand,
     'echo "codewhale-remote: host converged (changed=$changed)"',
     "",
   );

@@ -28,12 +28,27 @@ export function renderUnit(unit: UnitFile): string {
 }
 
 /**
- * Sandboxing shared by every long-running service. The runtime drives an agent that runs shell commands in
- * its workspace, so it gets a writable data dir and no syscall filter (compilers, git, package managers of
- * languages must keep working); the bridges get everything below plus a syscall filter and a private view.
+ * Addresses no service user may reach: cloud metadata (Azure IMDS 169.254.169.254, Tencent 169.254.0.23, any
+ * link-local), Azure's WireServer (168.63.129.16, the host agent's endpoint) and IPv6 link-local. Only the root
+ * config fetcher talks to IMDS. The host firewall (firewall.nft) blocks the same by user id, whatever process
+ * sends the packet; this per-unit block (cgroup BPF) is the second layer.
  */
-export const baseHardening: UnitSection = [
+export const HOST_ENDPOINTS = ["169.254.0.0/16", "168.63.129.16/32", "fe80::/10"] as const;
+
+/** What every unit here gets: nothing in it needs more, root or not. */
+const common: UnitSection = [
   ["NoNewPrivileges", true],
+  ["RestrictRealtime", true],
+  ["RestrictSUIDSGID", true],
+  ["LockPersonality", true],
+  ["SystemCallArchitectures", "native"],
+  ["KeyringMode", "private"],
+  // No core dumps: the services hold secrets in memory (hard limit 0, so the process cannot raise it).
+  ["LimitCORE", "0"],
+];
+
+/** The mount-namespace restrictions (read-only system, private /tmp, no /home, kernel knobs read-only). */
+const readOnlySystem: UnitSection = [
   ["PrivateTmp", true],
   ["PrivateDevices", true],
   ["ProtectSystem", "strict"],
@@ -45,28 +60,72 @@ export const baseHardening: UnitSection = [
   ["ProtectClock", true],
   ["ProtectHostname", true],
   ["ProtectProc", "invisible"],
-  ["RestrictSUIDSGID", true],
-  ["RestrictRealtime", true],
-  ["LockPersonality", true],
-  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6 AF_NETLINK"],
-  ["SystemCallArchitectures", "native"],
-  ["CapabilityBoundingSet", ""],
-  ["AmbientCapabilities", ""],
-  ["KeyringMode", "private"],
-  ["RemoveIPC", true],
-  ["UMask", "0027"],
-  // Cloud metadata (Azure IMDS, Tencent's 169.254.0.23) hands out the VM identity's tokens to any local
-  // process. Neither the agent nor the bridge needs it; only the root config fetcher does.
-  ["IPAddressDeny", "169.254.0.0/16 fe80::/10"],
+  ["ProcSubset", "pid"],
 ];
 
-export const bridgeHardening: UnitSection = [
-  ...baseHardening,
-  ["RestrictNamespaces", true],
+/**
+ * The runtime drives an agent that runs shell commands in its workspace: compilers, git, package managers of
+ * languages must keep working, so it keeps network access and the ordinary system calls. It gets no
+ * capability, no namespaces of its own, no view of other users' processes, a read-only system with only its
+ * state directories writable, and no route to the cloud's host endpoints.
+ */
+export const agentHardening: UnitSection = [
+  ...common,
+  ...readOnlySystem,
+  ["CapabilityBoundingSet", ""],
+  ["AmbientCapabilities", ""],
   ["PrivateUsers", true],
-  ["ProcSubset", "pid"],
+  ["RestrictNamespaces", true],
+  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
   ["SystemCallFilter", "@system-service"],
-  ["SystemCallFilter", "~@privileged @resources @mount"],
+  // @resources stays: build scripts raise their own soft limits (ulimit -n) and renice themselves.
+  ["SystemCallFilter", "~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock"],
   ["SystemCallErrorNumber", "EPERM"],
   ["DevicePolicy", "closed"],
+  ["RemoveIPC", true],
+  ["UMask", "0027"],
+  // The system bus is how an unprivileged process asks for more (logind lingering, polkit): not for the agent.
+  ["InaccessiblePaths", "-/run/dbus/system_bus_socket -/var/run/dbus/system_bus_socket"],
+  ["IPAddressDeny", HOST_ENDPOINTS.join(" ")],
+];
+
+/**
+ * The bridge carries chat messages between an outbound HTTPS/WebSocket connection and the loopback runtime:
+ * the agent's sandbox, and no resource-control system calls either. (Node's JIT needs writable+executable
+ * memory, so MemoryDenyWriteExecute= stays off for both.)
+ */
+export const bridgeHardening: UnitSection = [...agentHardening, ["SystemCallFilter", "~@resources"]];
+
+/** The installer: downloads, git, npm; writes only /opt/codewhale and its cache; no capability at all. */
+export const installHardening: UnitSection = [
+  ...common,
+  ...readOnlySystem,
+  ["CapabilityBoundingSet", ""],
+  ["AmbientCapabilities", ""],
+  ["PrivateUsers", true],
+  ["RestrictNamespaces", true],
+  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
+  ["SystemCallFilter", "@system-service"],
+  ["SystemCallFilter", "~@privileged @resources @mount @debug"],
+  ["SystemCallErrorNumber", "EPERM"],
+  ["DevicePolicy", "closed"],
+  ["RemoveIPC", true],
+  ["UMask", "0022"],
+  ["IPAddressDeny", HOST_ENDPOINTS.join(" ")],
+];
+
+/**
+ * Root oneshots that must act on the host itself (mount the data disk, load the firewall): no mount namespace
+ * (what they do must be seen by the whole host), but no network, no new privileges, a syscall filter, and the
+ * capability set each unit names beside this.
+ */
+export const rootOneshotHardening: UnitSection = [
+  ...common,
+  ["AmbientCapabilities", ""],
+  ["RestrictNamespaces", true],
+  ["IPAddressDeny", "any"],
+  ["SystemCallFilter", "@system-service @mount"],
+  ["SystemCallErrorNumber", "EPERM"],
+  ["MemoryDenyWriteExecute", true],
+  ["UMask", "0022"],
 ];

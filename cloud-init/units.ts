@@ -1,29 +1,42 @@
 /**
  * The host's systemd units. Their text depends only on the bridge, the delivery (config dir, producer unit)
- * and the data disk devices, never on day-2 config: model, allowlist, version and secrets reach the
+ * and the data disk devices, never on day-2 config: model, allowlist, version, limits and secrets reach the
  * services through env files, so a day-2 change rewrites env files and restarts units, nothing more.
+ *
+ * The rule every root unit here follows (the agent is hostile): root never creates, chowns, writes or deletes
+ * inside a directory the agent (or the bridge) can write. The directories the services own are made by
+ * systemd itself (`StateDirectory=`: created, and re-owned, without following links the owner planted);
+ * everything root writes lives in root-owned trees (/etc, /usr/local/lib, /run, the data disk's root).
  */
 import type { BridgeDefinition } from "../bridges/bridge";
 import {
   AGENT_HOME,
+  AGENT_USER,
   BRIDGE_STATE_ROOT,
+  BRIDGE_USER,
   CONFIG_FILES,
   DATA_DIR,
   INSTALL_ROOT,
+  INSTALL_USER,
   LIB_DIR,
   RUNTIME_HOST,
   RUNTIME_PORT,
-  SERVICE_USER,
   WORKSPACE_DIR,
   type SecretDelivery,
 } from "./model";
-import { baseHardening, bridgeHardening, renderUnit, type UnitSection } from "./systemd-unit";
+import { agentHardening, bridgeHardening, installHardening, rootOneshotHardening, renderUnit, type UnitSection } from "./systemd-unit";
 
 export const DATA_UNIT = "codewhale-data.service";
 export const INSTALL_UNIT = "codewhale-install.service";
+export const FIREWALL_UNIT = "codewhale-firewall.service";
 export const RUNTIME_UNIT = "codewhale-runtime.service";
 
+/** Env names (runtime.env) of the runtime's resource limits, applied by the unit before it starts. */
+export const LIMIT_ENV = { memoryMax: "CODEWHALE_REMOTE_MEMORY_MAX", tasksMax: "CODEWHALE_REMOTE_TASKS_MAX" } as const;
+
 const after = (...units: (string | undefined)[]) => units.filter((u): u is string => u !== undefined).join(" ");
+/** `StateDirectory=` takes paths relative to /var/lib. */
+const stateDirectory = (dir: string) => dir.replace(/^\/var\/lib\//, "");
 
 /** [Unit] lines shared by the long-running services: ordering, the data mount, restart limits. */
 function serviceOrdering(afterUnits: readonly (string | undefined)[], requires: readonly string[]): UnitSection {
@@ -49,8 +62,12 @@ export function dataUnit(devices: readonly string[]): string {
     Service: [
       ["Type", "oneshot"],
       ["RemainAfterExit", true],
-      ["ExecStart", [`${LIB_DIR}/prepare-data`, DATA_DIR, SERVICE_USER, ...devices].join(" ")],
+      ["ExecStart", [`${LIB_DIR}/prepare-data`, DATA_DIR, ...devices].join(" ")],
       ["TimeoutStartSec", "420"],
+      // It mounts the disk for the whole host: a private mount namespace would keep the mount to itself, so it
+      // gets every restriction that needs none (capability set, syscall filter, no network, no new privileges).
+      ["CapabilityBoundingSet", "CAP_SYS_ADMIN"],
+      ...rootOneshotHardening,
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });
@@ -67,39 +84,87 @@ export function installUnit(delivery: SecretDelivery): string {
     Service: [
       ["Type", "oneshot"],
       ["RemainAfterExit", true],
+      // Read by systemd as root; the installer itself runs as its own unprivileged user, which owns only
+      // /opt/codewhale (neither service can write it) and never sees a secret.
       ["EnvironmentFile", `${delivery.configDir}/${CONFIG_FILES.install}`],
+      ["User", INSTALL_USER],
+      ["Group", INSTALL_USER],
+      ["Environment", `HOME=${INSTALL_ROOT}`],
+      ["Environment", `npm_config_cache=/var/cache/${INSTALL_USER}/npm`],
+      ["CacheDirectory", INSTALL_USER],
+      // "-": on first start the root is made by prepare-install (ExecStartPre, below), before ExecStart sets up its namespace.
+      ["ReadWritePaths", `-${INSTALL_ROOT}`],
+      ["ExecStartPre", `+${LIB_DIR}/prepare-install ${INSTALL_ROOT} ${INSTALL_USER}`],
       ["ExecStart", `${LIB_DIR}/install-codewhale`],
       ["TimeoutStartSec", "900"],
       ["Restart", "on-failure"],
       ["RestartSec", "30"],
+      ...installHardening,
+    ],
+    Install: [["WantedBy", "multi-user.target"]],
+  });
+}
+
+/**
+ * Loads the host firewall (the config file firewall.nft: inbound SSH from the allowed CIDRs only, and no
+ * metadata or WireServer for the service users whatever process sends the packet). Before the services: the
+ * agent never runs without it.
+ */
+export function firewallUnit(delivery: SecretDelivery): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: host firewall (SSH from the allowed CIDRs; no cloud metadata for the services)"],
+      ["After", after("local-fs.target", delivery.producerUnit)],
+      ["Before", RUNTIME_UNIT],
+      ...(delivery.producerUnit ? ([["Requires", delivery.producerUnit]] as const) : []),
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      ["RemainAfterExit", true],
+      ["ExecStart", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
+      ["ExecReload", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
+      ["ExecStop", "/usr/sbin/nft delete table inet codewhale_remote"],
+      ["CapabilityBoundingSet", "CAP_NET_ADMIN"],
+      ["RestrictAddressFamilies", "AF_NETLINK AF_UNIX"],
+      ...rootOneshotHardening,
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });
 }
 
 export function runtimeUnit(delivery: SecretDelivery): string {
-  const hardening: UnitSection = baseHardening;
   return renderUnit({
     Unit: [
       ["Description", `CodeWhale runtime API on ${RUNTIME_HOST}:${RUNTIME_PORT} (loopback only)`],
-      ...serviceOrdering([DATA_UNIT, INSTALL_UNIT, delivery.producerUnit], [DATA_UNIT, INSTALL_UNIT]),
+      ...serviceOrdering([DATA_UNIT, INSTALL_UNIT, FIREWALL_UNIT, delivery.producerUnit], [DATA_UNIT, INSTALL_UNIT, FIREWALL_UNIT]),
     ],
     Service: [
       ["Type", "simple"],
-      ["User", SERVICE_USER],
-      ["Group", SERVICE_USER],
-      // The token and provider key come from the env file: never argv, which /proc makes world-readable.
+      ["User", AGENT_USER],
+      ["Group", AGENT_USER],
+      // The token and provider key come from the env file, which systemd reads as root: never argv (/proc makes
+      // it world-readable), and the file itself stays unreadable to the agent.
       ["EnvironmentFile", `${delivery.configDir}/${CONFIG_FILES.runtime}`],
       ["Environment", `HOME=${AGENT_HOME}`],
+      // Made by systemd, owned by the agent; nothing else on the data disk is writable to it.
+      ["StateDirectory", `${stateDirectory(WORKSPACE_DIR)} ${stateDirectory(AGENT_HOME)}`],
+      ["StateDirectoryMode", "0750"],
       ["WorkingDirectory", WORKSPACE_DIR],
+      // A runaway build must not starve sshd or the bridge: limits from runtime.env, set on this unit as it starts.
+      ["ExecStartPre", `+/usr/bin/systemctl set-property --runtime ${RUNTIME_UNIT} MemoryMax=\${${LIMIT_ENV.memoryMax}} TasksMax=\${${LIMIT_ENV.tasksMax}}`],
+      // CodeWhale's home, made by the agent itself inside its own home (root never acts there).
+      ["ExecStartPre", "/usr/bin/mkdir -p ${CODEWHALE_HOME}"],
       [
         "ExecStart",
         `${INSTALL_ROOT}/current/bin/codewhale --workspace ${WORKSPACE_DIR} serve --http --host ${RUNTIME_HOST} --port ${RUNTIME_PORT} --workers \${CODEWHALE_REMOTE_WORKERS}`,
       ],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
-      ["ReadWritePaths", DATA_DIR],
-      ...hardening,
+      // The OOM killer takes the agent's processes before anything else on the host.
+      ["OOMScoreAdjust", "500"],
+      // Neither service can see the other's config or state, even where file modes would already refuse.
+      ["InaccessiblePaths", `-${delivery.configDir}/${CONFIG_FILES.bridge} -${delivery.configDir}/${CONFIG_FILES.install} -${BRIDGE_STATE_ROOT} -${LIB_DIR}`],
+      ...agentHardening,
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });
@@ -118,20 +183,22 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
   return renderUnit({
     Unit: [
       ["Description", `CodeWhale ${bridge.displayName} bridge (outbound only, no listening port)`],
-      ...serviceOrdering([RUNTIME_UNIT, delivery.producerUnit], [RUNTIME_UNIT]),
+      ...serviceOrdering([RUNTIME_UNIT, FIREWALL_UNIT, delivery.producerUnit], [RUNTIME_UNIT, FIREWALL_UNIT]),
     ],
     Service: [
       ["Type", "simple"],
-      ["User", SERVICE_USER],
-      ["Group", SERVICE_USER],
+      ["User", BRIDGE_USER],
+      ["Group", BRIDGE_USER],
       ["EnvironmentFile", `${delivery.configDir}/${CONFIG_FILES.bridge}`],
       ["Environment", "NODE_ENV=production"],
+      ["Environment", `HOME=${bridgeStateDir(bridge)}`],
       ["WorkingDirectory", dir],
       ["ExecStart", `/usr/bin/node ${dir}/src/index.mjs`],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
-      ["StateDirectory", bridgeStateDir(bridge).replace("/var/lib/", "")],
-      ["StateDirectoryMode", "0750"],
+      ["StateDirectory", stateDirectory(bridgeStateDir(bridge))],
+      ["StateDirectoryMode", "0700"],
+      ["InaccessiblePaths", `-${delivery.configDir}/${CONFIG_FILES.runtime} -${delivery.configDir}/${CONFIG_FILES.install} -${WORKSPACE_DIR} -${AGENT_HOME} -${LIB_DIR}`],
       ...bridgeHardening,
     ],
     Install: [["WantedBy", "multi-user.target"]],

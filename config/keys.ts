@@ -19,6 +19,17 @@ export interface ConfigKey {
 export const DEFAULT_CODEWHALE_VERSION = "0.9.9";
 /** Oldest release whose `serve --http` and bridges match what the payload writes. */
 export const MIN_CODEWHALE_VERSION = "0.9.5";
+/**
+ * The commit each release tag points to (upstream's tags are not signed, so a tag could be moved): the host
+ * installs a bridge checkout only if the tag is this commit. From the runtime contract's release table.
+ */
+export const CODEWHALE_TAG_COMMITS: Readonly<Record<string, string>> = {
+  "0.9.5": "853cb707bbcf4f7dc4268fba6d811e0d04083f9c",
+  "0.9.6": "9237a5778facc391a5bcffc91e89d8350ba95761",
+  "0.9.7": "5e3ac84c5cb925b4c90c34dfe582b75f04605cb1",
+  "0.9.8": "f0a5c528f4aa2bd3fe01c8457602a7dca2b02f91",
+  "0.9.9": "6f3850c3d7f039a88881835f06be20933505696e",
+};
 export const DEFAULT_RELEASE_BASE_URL = "https://github.com/Hmbown/CodeWhale/releases/download";
 export const DEFAULT_REPO_URL = "https://github.com/Hmbown/CodeWhale.git";
 
@@ -42,10 +53,13 @@ export const configKeys = {
   feishuAppSecret: { kind: "string", secret: true, description: "Feishu/Lark app secret (bridge feishu)." },
   feishuDomain: { kind: "string", default: "feishu", description: "feishu (open.feishu.cn, mainland China) or lark (open.larksuite.com)." },
   codewhaleVersion: { kind: "string", default: DEFAULT_CODEWHALE_VERSION, description: `Exact CodeWhale release to run (>= ${MIN_CODEWHALE_VERSION}). Changing it upgrades in place.` },
+  codewhaleCommit: { kind: "string", description: "Commit the v<codewhaleVersion> tag must point to; required for a version this program has no pinned commit for." },
   codewhaleSha256: { kind: "string", description: "Optional sha256 of the codewhale-linux-<arch> binary; without it the release's checksum file is used." },
   codewhaleReleaseBaseUrl: { kind: "string", default: DEFAULT_RELEASE_BASE_URL, description: "Where release binaries are downloaded from (<base>/v<version>/codewhale-linux-<arch>), e.g. a mirror." },
   codewhaleRepoUrl: { kind: "string", default: DEFAULT_REPO_URL, description: "Git repository the bridges are checked out from, at tag v<version>." },
   runtimeWorkers: { kind: "integer", default: 2, description: "Runtime worker count (1-8)." },
+  runtimeMemoryMax: { kind: "string", default: "75%", description: "Most memory the agent (runtime and every command it runs) may use: a percentage of the host's memory or a size like 1536M; the rest stays for sshd and the bridge." },
+  runtimeTasksMax: { kind: "integer", default: 2048, description: "Most processes and threads the agent may run at once (64-65536): a fork bomb stops there." },
   azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays." },
   lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName." },
 } as const satisfies Record<string, ConfigKey>;

@@ -16,6 +16,7 @@ import {
   TENCENT_REGION_KEY,
   configKeys,
   MIN_CODEWHALE_VERSION,
+  CODEWHALE_TAG_COMMITS,
   type ConfigKey,
   type ConfigKeyName,
 } from "./keys";
@@ -159,10 +160,19 @@ const schema = z.object({
   feishuAppSecret: z.string().optional(),
   feishuDomain: z.enum(["feishu", "lark"]).default("feishu"),
   codewhaleVersion: z.string().default(configKeys.codewhaleVersion.default),
+  codewhaleCommit: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-digit lowercase commit id (git rev-parse v<version>^{commit})").optional(),
   codewhaleSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256sum output)").optional(),
   codewhaleReleaseBaseUrl: z.string().default(configKeys.codewhaleReleaseBaseUrl.default),
   codewhaleRepoUrl: z.string().default(configKeys.codewhaleRepoUrl.default),
   runtimeWorkers: z.number().int().min(1).max(8).default(2),
+  // systemd's MemoryMax=: a share of physical memory, or bytes with a K/M/G suffix; at least 256M (the runtime and a shell).
+  runtimeMemoryMax: z
+    .string()
+    .regex(/^(?:([1-9]\d?|100)%|(\d+)([KMG]))$/, "must be a percentage like 75% or a size like 1536M (K, M or G)")
+    .refine((v) => !/^\d+[KMG]$/.test(v) || Number(v.slice(0, -1)) * { K: 1 / 1024, M: 1, G: 1024 }[v.slice(-1) as "K" | "M" | "G"] >= 256, "must leave the agent at least 256M")
+    .refine((v) => !/%$/.test(v) || Number(v.slice(0, -1)) >= 10, "must be at least 10%")
+    .default("75%"),
+  runtimeTasksMax: z.number().int().min(64).max(65536).default(2048),
   azure: azureSchema.default(azureSchema.parse({})),
   lighthouse: lighthouseSchema.default(lighthouseSchema.parse({})),
 });
@@ -301,6 +311,13 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
     add(["codewhaleVersion"], `'${version}' is not an exact version`, `an exact release like ${configKeys.codewhaleVersion.default} (no v prefix, no ranges)`, setCommand(["codewhaleVersion"], configKeys.codewhaleVersion.default));
   } else if (semver.lt(version, MIN_CODEWHALE_VERSION)) {
     add(["codewhaleVersion"], `${version} is older than ${MIN_CODEWHALE_VERSION}, the oldest release this program supports`, `${MIN_CODEWHALE_VERSION} or newer`, setCommand(["codewhaleVersion"], configKeys.codewhaleVersion.default));
+  } else if (d.codewhaleCommit === undefined && CODEWHALE_TAG_COMMITS[version] === undefined) {
+    add(
+      ["codewhaleCommit"],
+      `is required for codewhaleVersion ${version}: this program pins the tag commits of ${Object.keys(CODEWHALE_TAG_COMMITS).join(", ")} only, and the host installs a checkout only if its tag is the pinned commit (tags are not signed)`,
+      `the 40-digit commit that tag v${version} points to, from a clone you trust: git rev-parse v${version}^{commit}`,
+      setCommand(["codewhaleCommit"], "<40-digit commit>"),
+    );
   }
   for (const name of ["codewhaleReleaseBaseUrl", "codewhaleRepoUrl"] as const) {
     const problem = sourceUrlProblem(d[name]) ?? unsafeCharacterProblem(d[name]);
@@ -373,6 +390,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
     ...(d.providerBaseUrl !== undefined ? { providerBaseUrl: d.providerBaseUrl } : {}),
     approvalPolicy: d.approvalPolicy,
     runtimeWorkers: d.runtimeWorkers,
+    runtimeLimits: { memoryMax: d.runtimeMemoryMax, tasksMax: d.runtimeTasksMax },
     ssh: { publicKey: d.sshPublicKey.trim(), allowedCidrs: d.sshAllowedCidrs, allowFromAnywhere: d.allowSshFromAnywhere },
     chat: {
       allowlist: d.chatAllowlist,
@@ -384,6 +402,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
     },
     codewhale: {
       version: d.codewhaleVersion,
+      commit: d.codewhaleCommit ?? CODEWHALE_TAG_COMMITS[d.codewhaleVersion] ?? "",
       ...(d.codewhaleSha256 !== undefined ? { sha256: d.codewhaleSha256 } : {}),
       releaseBaseUrl: d.codewhaleReleaseBaseUrl.replace(/\/+$/, ""),
       repoUrl: d.codewhaleRepoUrl,

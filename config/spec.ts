@@ -42,6 +42,8 @@ export interface LighthouseSettings {
 
 export interface CodewhaleRelease {
   readonly version: string;
+  /** The commit tag v<version> must point to (pinned table or `codewhaleCommit`). */
+  readonly commit: string;
   readonly sha256?: string;
   readonly releaseBaseUrl: string;
   readonly repoUrl: string;
@@ -57,6 +59,8 @@ export interface StackSpec {
   readonly providerBaseUrl?: string;
   readonly approvalPolicy: ApprovalPolicy;
   readonly runtimeWorkers: number;
+  /** systemd resource limits of the runtime unit (the agent and everything it runs). */
+  readonly runtimeLimits: { readonly memoryMax: string; readonly tasksMax: number };
   readonly ssh: {
     readonly publicKey: string;
     readonly allowedCidrs: readonly string[];

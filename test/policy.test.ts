@@ -248,7 +248,7 @@ describe("the secret scanner on the real Lighthouse bootstrap", () => {
 
   it.each(bridges.map((b) => b.id))("finds no secret in the %s bootstrap with placeholders, and each secret once filled", async (bridge) => {
     const { spec } = loadSpec(rawConfig({ bridge }));
-    const withPlaceholders = renderShellBootstrap(buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices: [] }));
+    const withPlaceholders = renderShellBootstrap(buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "ubuntu", unattendedUpgrades: true }));
     expect(await findSecretLookingValues(withPlaceholders, "bootstrap.sh")).toEqual([]);
     const values = new Map([
       ["runtime-token", "RuntimeToken0123456789abcdefghijklmnop"],

@@ -153,11 +153,14 @@ function gidOf(group) {
   return +line.split(':')[2];
 }
 
-// Exclusive create (never through a planted symlink), 0640 despite the umask.
+// Exclusive create (never through a planted symlink), the mode exact despite the umask. Who may read what
+// (the payload's configFileAccess): env files are read by systemd as root only (0600 root:root), so no service
+// reads another's secrets; raw files (config.toml, no secrets) are read by the runtime (0640 root:<group>).
 function writeDurable(path, data, gid) {
-  const fd = fs.openSync(path, 'wx', 0o640);
+  const mode = gid === null ? 0o600 : 0o640;
+  const fd = fs.openSync(path, 'wx', mode);
   try {
-    fs.fchmodSync(fd, 0o640);
+    fs.fchmodSync(fd, mode);
     if (gid !== null) fs.fchownSync(fd, 0, gid);
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
@@ -167,10 +170,10 @@ function writeDurable(path, data, gid) {
 // All files go to tmp names first; only when all are on disk are they renamed,
 // so a failure leaves the previous files intact. `.managed` lists what we
 // wrote, so a later manifest can remove what it no longer lists.
-function writeAll(dir, files, gid) {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
-  fs.chmodSync(dir, 0o750);
-  if (gid !== null) fs.chownSync(dir, 0, gid);
+// files: [name, data, gid|null]. The dir is traversable by the services, listable by root only.
+function writeAll(dir, files) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+  fs.chmodSync(dir, 0o711);
   for (const n of fs.readdirSync(dir)) if (/^\..+\.tmp-\d+$/.test(n)) fs.rmSync(join(dir, n)); // crash leftovers
   const tmp = (n) => join(dir, `.${n}.tmp-${process.pid}`), list = (ns) => ns.map((n) => `${n}\n`).join('');
   const commit = (...ns) => {
@@ -183,16 +186,16 @@ function writeAll(dir, files, gid) {
   try { old = fs.readFileSync(join(dir, '.managed'), 'utf8').split('\n').filter((n) => FILE.test(n)); } catch {}
   const names = files.map(([n]) => n), stale = old.filter((n) => !names.includes(n));
   // Old and new stay listed until the stale files are gone, in case we crash.
-  const staged = [...files, ['.managed', list([...new Set([...old, ...names])])]];
+  const staged = [...files, ['.managed', list([...new Set([...old, ...names])]), null]];
   try {
-    for (const [n, data] of staged) writeDurable(tmp(n), data, gid);
+    for (const [n, data, gid] of staged) writeDurable(tmp(n), data, gid);
   } catch (e) {
     for (const [n] of staged) fs.rmSync(tmp(n), { force: true });
     throw e;
   }
   commit('.managed', ...names);
   for (const n of stale) { fs.rmSync(join(dir, n), { force: true }); log(`removed stale ${n}`); }
-  writeDurable(tmp('.managed'), list(names), gid);
+  writeDurable(tmp('.managed'), list(names), null);
   commit('.managed');
 }
 
@@ -206,7 +209,8 @@ async function main() {
   const q = `api-version=2018-02-01&resource=${encodeURIComponent('https://vault.azure.net')}`;
   tokenUrl = new URL(`/metadata/identity/oauth2/token?${q}`, env.CODEWHALE_IMDS_ENDPOINT || 'http://169.254.169.254');
   const dir = env.CODEWHALE_CONFIG_DIR || '/run/codewhale';
-  const gid = process.getuid() === 0 ? gidOf(env.CODEWHALE_FILE_GROUP || 'codewhale') : null;
+  // The group of raw files; a test running unprivileged cannot give one and leaves them 0600.
+  const group = process.getuid() === 0 ? gidOf(env.CODEWHALE_FILE_GROUP || 'codewhale') : null;
   deadline = started + num('CODEWHALE_FETCH_DEADLINE_SECONDS', 900) * 1000;
   reqMs = num('CODEWHALE_FETCH_REQUEST_TIMEOUT_SECONDS', 10) * 1000;
   baseMs = num('CODEWHALE_FETCH_BACKOFF_BASE_MS', 1000);
@@ -220,8 +224,8 @@ async function main() {
     if ('value' in e) return `${e.name}=${e.value}\n`;
     checkValue(values.get(e.secret), `${f.name}: ${e.name} (secret ${e.secret})`);
     return `${e.name}=${values.get(e.secret)}\n`;
-  }).join('')]);
-  writeAll(dir, files, gid);
+  }).join(''), f.format === 'raw' ? group : null]);
+  writeAll(dir, files);
   log(`wrote ${files.map(([n]) => n).join(', ')} (${refs.size + 1} secrets)`);
 }
 

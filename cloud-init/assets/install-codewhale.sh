@@ -1,10 +1,13 @@
 #!/bin/sh
-# codewhale-remote: install the CodeWhale release named in install.env (run by codewhale-install.service).
+# codewhale-remote: install the CodeWhale release named in install.env (run by codewhale-install.service, as the
+# unprivileged user that owns the install root and nothing else: it never sees a secret, and neither service can
+# write what it installs).
 #
 # - the runtime: the static release binary, verified against a pinned sha256 or the release's checksum file;
-# - the bridges: a checkout of the repository at the same tag. Upstream's bridges import
-#   ../../bridge-core, so the whole checkout is kept (upstream's own installer copies only the bridge folder
-#   and the bridge dies with ERR_MODULE_NOT_FOUND); the install fails here, loudly, if either is missing.
+# - the bridges: the repository at the same tag, verified against the tag's commit (tags are not signed, so
+#   the commit is pinned in install.env), fetched partially: only the bridge's folder and integrations/bridge-core
+#   (upstream's bridges import ../../bridge-core; upstream's own installer copies only the bridge folder and the
+#   bridge dies with ERR_MODULE_NOT_FOUND); the install fails here, loudly, if either is missing.
 #
 # Idempotent: an installed version is reused; switching versions flips one symlink, so a failed download
 # never leaves the host without a working runtime. The previous version is kept for rollback.
@@ -14,6 +17,7 @@ set -eu
 : "${CODEWHALE_RELEASE_BASE_URL:?install.env must set CODEWHALE_RELEASE_BASE_URL}"
 : "${CODEWHALE_REPO_URL:?install.env must set CODEWHALE_REPO_URL}"
 : "${CODEWHALE_BRIDGE_DIR:?install.env must set CODEWHALE_BRIDGE_DIR}"
+: "${CODEWHALE_COMMIT:?install.env must set CODEWHALE_COMMIT (the commit tag v$CODEWHALE_VERSION points to)}"
 root="${CODEWHALE_INSTALL_ROOT:-/opt/codewhale}"
 release="$root/releases/$CODEWHALE_VERSION"
 
@@ -51,10 +55,19 @@ if [ ! -f "$release/.complete" ]; then
 
   mkdir -p "$work/release/bin"
   install -m 0755 "$work/codewhale" "$work/release/bin/codewhale"
-  git -c advice.detachedHead=false clone --quiet --depth 1 --branch "v$CODEWHALE_VERSION" \
-    "$CODEWHALE_REPO_URL" "$work/release/src" || die "cannot clone tag v$CODEWHALE_VERSION of $CODEWHALE_REPO_URL"
-  rm -rf "$work/release/src/.git"
-  chown -R root:root "$work/release"
+  # Only what runs: the tag's tree without blobs (a server without partial clone sends them all, which is
+  # merely slower), then the blobs of the two folders the bridge needs.
+  src="$work/release/src"
+  git -c advice.detachedHead=false clone --quiet --depth 1 --filter=blob:none --no-checkout --branch "v$CODEWHALE_VERSION" \
+    "$CODEWHALE_REPO_URL" "$src" || die "cannot clone tag v$CODEWHALE_VERSION of $CODEWHALE_REPO_URL"
+  commit=$(git -C "$src" rev-parse HEAD)
+  [ "$commit" = "$CODEWHALE_COMMIT" ] \
+    || die "tag v$CODEWHALE_VERSION of $CODEWHALE_REPO_URL is commit $commit, not the pinned $CODEWHALE_COMMIT: refusing to install it"
+  git -C "$src" sparse-checkout set --no-cone "/integrations/bridge-core/" "/integrations/$CODEWHALE_BRIDGE_DIR/" \
+    || die "cannot select the bridge folders of v$CODEWHALE_VERSION"
+  git -C "$src" reset --quiet --hard "$commit" || die "cannot check out v$CODEWHALE_VERSION"
+  log "fetched $(du -sk "$src/.git" | cut -f 1) KiB of v$CODEWHALE_VERSION sources for $CODEWHALE_BRIDGE_DIR"
+  rm -rf "$src/.git"
   chmod -R go-w "$work/release"
   touch "$work/release/.complete"
   rm -rf "$release"
@@ -67,7 +80,7 @@ bridge="$release/src/integrations/$CODEWHALE_BRIDGE_DIR"
 [ -f "$bridge/src/index.mjs" ] || die "integrations/$CODEWHALE_BRIDGE_DIR/src/index.mjs is missing from v$CODEWHALE_VERSION"
 
 # Bridges with npm dependencies (Feishu) get them once per version; install scripts of dependencies are
-# not run (none is needed, and it keeps third-party code from running as root at install time). A bridge
+# not run (none is needed, and third-party code gets no chance to run at install time). A bridge
 # without dependencies (Telegram) never calls npm: the payload installs npm only for bridges that need it,
 # and `npm ci` would not even create node_modules for the marker.
 has_dependencies() {
@@ -80,6 +93,7 @@ if [ -f "$bridge/package-lock.json" ] && [ ! -f "$bridge/node_modules/.codewhale
   touch "$bridge/node_modules/.codewhale-installed"
 fi
 
+# The smoke test runs as this unit's unprivileged user, in its sandbox.
 "$release/bin/codewhale" --version >/dev/null 2>&1 || die "the installed binary does not run: $release/bin/codewhale"
 
 current=$(readlink "$root/current" 2>/dev/null || true)

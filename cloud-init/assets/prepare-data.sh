@@ -1,16 +1,19 @@
 #!/bin/sh
 # codewhale-remote: prepare the data volume (run by codewhale-data.service before anything uses it).
 #
-# Usage: prepare-data <mount point> <user> [device candidate...]
+# Usage: prepare-data <mount point> [device candidate...]
 # With device candidates (the cloud's stable names for the data disk), waits for one to appear, formats it
 # ext4 only when it carries no filesystem signature at all (an existing disk is never formatted), mounts it
-# by UUID with nofail, and records it in /etc/fstab. Then creates the agent's directories on it. Without
-# candidates the directories live on the OS disk (state dies with the machine; the config says so).
+# by UUID with nofail, and records it in /etc/fstab. Without candidates the data lives on the OS disk (state
+# dies with the machine; the config says so).
+#
+# Root never acts inside a directory a service can write: this script touches only the mount point itself,
+# which stays root-owned. The services' own directories (workspace, agent home, bridge state) are made and
+# owned by systemd's StateDirectory= of their units, which does not follow links their owners planted.
 set -eu
 
 mountpoint="$1"
-user="$2"
-shift 2
+shift
 log() { printf 'codewhale-data: %s\n' "$*" >&2; }
 
 if [ "$#" -gt 0 ] && ! mountpoint -q "$mountpoint"; then
@@ -47,7 +50,16 @@ if [ "$#" -gt 0 ] && ! mountpoint -q "$mountpoint"; then
   log "mounted $device at $mountpoint"
 fi
 
-install -d -m 0750 -o root -g "$user" "$mountpoint"
-for dir in workspace home home/.codewhale bridge; do
-  install -d -m 0750 -o "$user" -g "$user" "$mountpoint/$dir"
-done
+# The data root: root-owned, so no service can add, rename or replace an entry in it.
+[ -L "$mountpoint" ] && { log "$mountpoint is a symbolic link; refusing to use it"; exit 1; }
+mkdir -p "$mountpoint"
+chown root:root "$mountpoint"
+chmod 0755 "$mountpoint"
+# Hosts from before the bridge had its own user kept its state in a directory the agent owned: the agent may
+# have changed anything in it, so it is set aside (renamed within this root-owned directory, which follows no
+# link) and the bridge starts with fresh state.
+if [ -d "$mountpoint/bridge" ] && [ ! -L "$mountpoint/bridge" ] && [ "$(stat -c %u "$mountpoint/bridge")" != 0 ]; then
+  aside="$mountpoint/bridge.untrusted-$(date +%Y%m%d%H%M%S)"
+  mv "$mountpoint/bridge" "$aside"
+  log "set aside agent-writable bridge state as $aside"
+fi

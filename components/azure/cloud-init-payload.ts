@@ -27,7 +27,13 @@ export interface RenderedAzurePayload {
 /** Pure rendering, separate from the component so tests and the bundle call it directly. */
 export function renderAzurePayload(spec: StackSpec, vaultName: string): RenderedAzurePayload {
   const dataDevices = spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
-  const payload = buildHostPayload(spec, { delivery: keyVaultDelivery(`https://${vaultName}.vault.azure.net`), dataDevices });
+  const payload = buildHostPayload(spec, {
+    delivery: keyVaultDelivery(`https://${vaultName}.vault.azure.net`),
+    dataDevices,
+    sshLoginUser: spec.azure.adminUsername,
+    // Azure patches the OS itself (patchMode AutomaticByPlatform on the VM).
+    unattendedUpgrades: false,
+  });
   const cloudConfig = renderCloudConfig(payload);
   // mtime 0 and a fixed level keep the bytes identical run to run (a diff would replace the VM).
   const gz = gzipSync(Buffer.from(cloudConfig, "utf8"), { level: 9 });

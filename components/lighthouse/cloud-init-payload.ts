@@ -4,6 +4,7 @@ import type { StackSpec } from "../../config/spec";
 import { buildHostPayload } from "../../cloud-init/host-payload";
 import type { HostPayload, SecretDelivery } from "../../cloud-init/model";
 import { fillSecrets, placeholdersIn, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
 export const TAT_CONTENT_LIMIT = 64 * 1024;
@@ -20,7 +21,8 @@ export interface RenderedLighthousePayload {
 
 /** Pure rendering, separate from the component so tests, the bundle and the bench call it directly. */
 export function renderLighthousePayload(spec: StackSpec, delivery: SecretDelivery, dataDevices: readonly string[]): RenderedLighthousePayload {
-  const payload = buildHostPayload(spec, { delivery, dataDevices });
+  // Nothing patches a Lighthouse instance but the host itself: unattended security upgrades on.
+  const payload = buildHostPayload(spec, { delivery, dataDevices, sshLoginUser: LIGHTHOUSE_SSH_USER, unattendedUpgrades: true });
   const bootstrap = renderShellBootstrap(payload);
   return { payload, bootstrap, secretIds: placeholdersIn(bootstrap) };
 }

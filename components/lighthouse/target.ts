@@ -13,13 +13,13 @@ import { AgentVm } from "./agent-vm";
 import { CloudInitPayload } from "./cloud-init-payload";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
+import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 
 /** Lighthouse display names (instance, template, disk) are at most 60 characters. */
 const MAX_NAME = 60;
 const named = (base: string, suffix = "") => `${base.slice(0, MAX_NAME - suffix.length)}${suffix}`;
 
-/** Login user of Tencent's Ubuntu images; the Lighthouse key pair is bound to it. */
-export const LIGHTHOUSE_SSH_USER = "ubuntu";
+export { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 /** Lighthouse accepts at most 100 firewall rules per instance; one rule per allowed CIDR. */
 export const MAX_FIREWALL_RULES = 100;
 

@@ -19,6 +19,18 @@ import { FIXTURE_RELEASES, FIXTURE_REPO, type BootPayload } from "./payloads";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const FAKE_AZURE_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-azure-metadata-cli.ts");
+const HOST_ENDPOINTS_FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "boot", "host-endpoints-fixture.mjs");
+/** The cloud host endpoints the test serves at their real addresses (see host-endpoints-fixture.mjs). */
+export const HOST_ENDPOINT_ADDRESSES = ["169.254.169.254", "169.254.0.23", "168.63.129.16"] as const;
+/** Where the admin user's private key lives in the container (root's): the test logs in with it as the admin would. */
+export const ADMIN_KEY = "/root/.ssh/codewhale-admin";
+/**
+ * What a VM has and nspawn withholds by default: bpf() (nspawn's default system-call filter has none, so systemd
+ * in the container cannot attach IPAddressDeny=, cgroup BPF, and silently runs units without it), and
+ * CAP_NET_ADMIN (kept by nspawn only for a network namespace of its own making; this one is the harness's),
+ * which the host firewall needs to load its ruleset.
+ */
+const NSPAWN_ARGS = ["--system-call-filter=bpf", "--capability=CAP_NET_ADMIN"];
 export const HEALTH_URL = `http://${RUNTIME_HOST}:${RUNTIME_PORT}/health`;
 
 /**
@@ -50,9 +62,14 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     }
   };
   try {
+    for (const address of HOST_ENDPOINT_ADDRESSES) ns.addAddress(address);
+    await ns.start([process.execPath, HOST_ENDPOINTS_FIXTURE, ...HOST_ENDPOINT_ADDRESSES], { ready: /listening on / });
     const files: FileSpec[] = [
       { path: FIXTURE_RELEASES, from: sources.releases },
       { path: FIXTURE_REPO, from: sources.repo },
+      // Test-only: the fixture repository is a local directory owned by root, which git refuses to read for the
+      // installer's user ("dubious ownership"); a real install clones over https, where the check does not apply.
+      { path: "/etc/gitconfig", content: `[safe]\n\tdirectory = ${FIXTURE_REPO}\n` },
       ...Object.entries(ON_REQUEST_ONLY)
         .filter(([pkg]) => !p.payload.packages.includes(pkg))
         .flatMap(([pkg, commands]) =>
@@ -77,8 +94,9 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
         content: `[Service]\nEnvironment=CODEWHALE_IMDS_ENDPOINT=${url}\nEnvironment=CODEWHALE_VAULT_URL=${url}\n`,
       });
     }
-    c = await Container.create({ baseRoot, userData: p.userData, meta: { localHostname: `cw-${p.flavour}-${p.spec.bridge.id}` }, files, networkNamespacePath: ns.path });
+    c = await Container.create({ baseRoot, userData: p.userData, meta: { localHostname: `cw-${p.flavour}-${p.spec.bridge.id}` }, files, networkNamespacePath: ns.path, nspawnArgs: NSPAWN_ARGS });
     await c.boot();
+    await addAdminUser(c, p.payload.sshLoginUser);
     const ci = await c.waitForCloudInit();
     if (ci.status !== "done" || ci.code !== 0 || ci.errors.length > 0) {
       throw new Error(`cloud-init did not finish cleanly: status '${ci.status}', exit ${ci.code}\n${ci.errors.join("\n")}\n${ci.long}`);
@@ -99,6 +117,22 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     await cleanup();
     throw new Error(`${why}${extra}`);
   }
+}
+
+/** The cloud's admin user (Azure's provisioning, Tencent's image), with a key root holds, as the deployer would. */
+async function addAdminUser(c: Container, user: string): Promise<void> {
+  await c.sh(
+    [
+      `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${user}`,
+      `install -d -m 0700 /root/.ssh`,
+      `[ -f ${ADMIN_KEY} ] || ssh-keygen -q -t ed25519 -N '' -C admin -f ${ADMIN_KEY}`,
+      `install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh`,
+      `install -m 0600 -o ${user} -g ${user} ${ADMIN_KEY}.pub /home/${user}/.ssh/authorized_keys`,
+      // The same key for root: sshd must refuse it all the same (PermitRootLogin no).
+      `install -m 0600 ${ADMIN_KEY}.pub /root/.ssh/authorized_keys`,
+    ].join(" && "),
+    { check: true },
+  );
 }
 
 /** As a cloud's command agent runs it: root, in a service of its own, script on stdin (no copy on disk). */

@@ -19,6 +19,10 @@ export interface InstallSources {
   readonly releases: string;
   /** Host bare repository to copy to FIXTURE_REPO. */
   readonly repo: string;
+  /** The commit the fixture tag points to: the stack pins it (codewhaleCommit), as it pins real releases. */
+  readonly commit: string;
+  /** Bytes of the fixture tree outside integrations/ (what a host must never fetch). */
+  readonly bytesOutsideIntegrations: number;
 }
 
 export function buildInstallSources(dir: string): InstallSources {
@@ -34,5 +38,16 @@ export function buildInstallSources(dir: string): InstallSources {
   const repo = path.join(dir, "codewhale.git");
   const r = spawnSync("bash", [path.join(FIXTURES_DIR, "make-bridge-repo.sh"), repo, `v${FIXTURE_VERSION}`], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`make-bridge-repo.sh failed:\n${r.stderr}`);
-  return { releases, repo };
+  const git = (...args: string[]): string => {
+    const g = spawnSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+    if (g.status !== 0) throw new Error(`git ${args.join(" ")} failed:\n${g.stderr}`);
+    return g.stdout.trim();
+  };
+  const commit = git("rev-parse", `v${FIXTURE_VERSION}^{commit}`);
+  const sizes = git("ls-tree", "-r", "-l", commit)
+    .split("\n")
+    .map((l) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && !m[2]!.startsWith("integrations/"))
+    .map((m) => Number(m[1]));
+  return { releases, repo, commit, bytesOutsideIntegrations: sizes.reduce((a, b) => a + b, 0) };
 }

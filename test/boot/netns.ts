@@ -47,6 +47,12 @@ export class NetworkNamespace {
     return ns;
   }
 
+  /** Adds an address (a /32) to the namespace's lo: the container then has that address as its own. */
+  addAddress(address: string): void {
+    const r = spawnSync("ip", ["-n", this.name, "addr", "add", `${address}/32`, "dev", "lo"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`ip addr add ${address} in ${this.name} failed: ${r.stderr}`);
+  }
+
   /**
    * Start a host command inside the namespace; resolves once a line of its stdout matches `ready`
    * (returning the match), rejects if it exits first or after timeoutMs. Killed by delete().

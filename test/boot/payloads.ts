@@ -48,7 +48,9 @@ const resolve = (o: pulumi.Output<string>): Promise<string> => new Promise((r) =
 /** The vault name only shapes the (overridden) vault URL; any valid name does. */
 const VAULT_NAME = "cwboottest-fixture";
 
-export async function renderBootPayload(flavour: Flavour, bridge: string): Promise<BootPayload> {
+
+/** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
+export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string): Promise<BootPayload> {
   const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
   const { spec } = loadSpec(
     rawConfig(
@@ -58,6 +60,7 @@ export async function renderBootPayload(flavour: Flavour, bridge: string): Promi
         codewhaleVersion: FIXTURE_VERSION,
         codewhaleReleaseBaseUrl: `file://${FIXTURE_RELEASES}`,
         codewhaleRepoUrl: `file://${FIXTURE_REPO}`,
+        codewhaleCommit: commit,
         chatAllowlist: ["123456789"],
         // No data disk: a container has no block devices to hand out (see README, Boot test).
         azure: { dataDiskSizeGb: 0 },

@@ -11,6 +11,8 @@ export interface CaseReport {
   readonly rebootToHealthyMs?: number;
   /** unit -> [score, ceiling] */
   readonly exposure?: Readonly<Record<string, readonly [number, number]>>;
+  /** escape suite: attack -> verdict */
+  readonly escape?: Readonly<Record<string, string>>;
 }
 
 export function appendReport(file: string, entry: CaseReport): void {
@@ -31,6 +33,13 @@ export function formatReport(jsonl: string): string {
   for (const e of merged.values()) {
     const units = Object.entries(e.exposure ?? {}).map(([u, [s, max]]) => `${u.replace(/\.service$/, "")} ${s.toFixed(1)}/${max.toFixed(1)}`);
     out.push(`  ${e.name.padEnd(20)} ${units.join(", ")}`);
+  }
+  out.push("== boot test: escape suite (attacks from the agent's sandbox)");
+  for (const e of merged.values()) {
+    const verdicts = Object.entries(e.escape ?? {}).filter(([n]) => !n.startsWith("control_") && n !== "done");
+    const blocked = verdicts.filter(([, v]) => v === "blocked").length;
+    const escaped = verdicts.filter(([, v]) => v === "ESCAPED").map(([n]) => n);
+    out.push(`  ${e.name.padEnd(20)} ${blocked} blocked${escaped.length > 0 ? `, ESCAPED: ${escaped.join(" ")}` : ""}`);
   }
   return out.join("\n") + "\n\n";
 }

@@ -28,7 +28,7 @@ ARCH=$(dpkg --print-architecture)
 # misses this dependency of cloud-init (via python3-cryptography).
 INCLUDE_PACKAGES=(
   systemd systemd-sysv dbus cloud-init nodejs curl git openssh-server locales
-  ca-certificates python3-cffi-backend iproute2 sudo
+  ca-certificates python3-cffi-backend iproute2 sudo nftables unattended-upgrades openssh-client
 )
 # Installed with apt inside the chroot after debootstrap (proper dependency
 # resolution): npm pulls ~70 node-* packages that debootstrap resolves poorly.

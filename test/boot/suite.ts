@@ -3,15 +3,32 @@
  * booted container after the payload ran, after it ran a second time, and after a reboot.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { AGENT_HOME, CODEWHALE_HOME, DATA_DIR, INSTALL_ROOT, LIB_DIR, SERVICE_USER, WORKSPACE_DIR } from "../../cloud-init/model";
+import { SSHD_DROP_IN_PATH } from "../../cloud-init/host-payload";
+import {
+  AGENT_HOME,
+  AGENT_USER,
+  BRIDGE_STATE_ROOT,
+  BRIDGE_USER,
+  CODEWHALE_HOME,
+  CONFIG_DIR_MODE,
+  configFileAccess,
+  DATA_DIR,
+  INSTALL_ROOT,
+  INSTALL_USER,
+  LIB_DIR,
+  WORKSPACE_DIR,
+} from "../../cloud-init/model";
 import { renderConfigFile } from "../../cloud-init/render-shell";
-import { bridgeStateDir, bridgeUnitName, RUNTIME_UNIT } from "../../cloud-init/units";
-import { bootHost, HEALTH_URL, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
+import { bridgeStateDir, bridgeUnitName, DATA_UNIT, RUNTIME_UNIT } from "../../cloud-init/units";
+import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
+import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
 import { exposureCeiling, exposureOf } from "./exposure";
 import { fmtMs } from "./nspawn";
 import { renderBootPayload, type Flavour } from "./payloads";
 import { commandLines, environmentOf, fileMeta, filesContaining, isLoopback, journalExport, listeners, snapshot, snapshotDiff } from "./probes";
 import { appendReport } from "./report";
+
+const mode = (octal: string) => octal.replace(/^0/, "");
 
 /** Everything the payload creates or the services write, outside tmpfs. */
 const HOST_STATE = ["/etc/systemd/system", LIB_DIR, INSTALL_ROOT, DATA_DIR, "/etc/codewhale", "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/fstab"];
@@ -25,7 +42,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     const report = (entry: Omit<Parameters<typeof appendReport>[1], "name">): void => appendReport(inject("bootReportFile"), { name, ...entry });
 
     beforeAll(async () => {
-      const p = await renderBootPayload(flavour, bridge);
+      const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit);
       h = await bootHost(p, inject("bootRoot"), inject("bootSources"));
       process.stdout.write(`[boot] ${name}: container start -> ${HEALTH_URL} answered in ${fmtMs(h.bootToHealthyMs)}\n`);
       report({ bootToHealthyMs: h.bootToHealthyMs });
@@ -53,7 +70,9 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     }
 
     async function expectOnlySshdOutsideLoopback(): Promise<void> {
-      const exposed = (await listeners(h.c)).filter((l) => !isLoopback(l.address));
+      // The host-endpoint fixture stands in for the cloud (it runs outside the container, in its network namespace).
+      const cloud: readonly string[] = HOST_ENDPOINT_ADDRESSES;
+      const exposed = (await listeners(h.c)).filter((l) => !isLoopback(l.address) && !cloud.includes(l.address));
       expect(exposed.length, "sshd listens (the check sees sockets at all)").toBeGreaterThan(0);
       expect(exposed.filter((l) => !(l.processes.length > 0 && l.processes.every((p) => p === "sshd")))).toEqual([]);
     }
@@ -69,12 +88,18 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       expect({ status: ci.status, code: ci.code, errors: ci.errors }).toEqual({ status: "done", code: 0, errors: [] });
     });
 
-    it(`creates the locked system user ${SERVICE_USER}, home on the data dir`, async () => {
-      const [, , uid, , , home, shell] = (await h.c.exec(["getent", "passwd", SERVICE_USER], { check: true })).stdout.trim().split(":");
-      expect(Number(uid)).toBeLessThan(1000);
-      expect({ home, shell }).toEqual({ home: AGENT_HOME, shell: "/usr/sbin/nologin" });
-      const password = (await h.c.exec(["getent", "shadow", SERVICE_USER], { check: true })).stdout.split(":")[1] ?? "";
-      expect(password, "no usable password").toMatch(/^[!*]/);
+    it("creates the service users locked: no password, no shell, no lingering, no user manager", async () => {
+      expect(h.p.payload.users.map((u) => u.name)).toEqual([AGENT_USER, BRIDGE_USER, INSTALL_USER]);
+      for (const user of h.p.payload.users) {
+        const [, , uid, , , home, shell] = (await h.c.exec(["getent", "passwd", user.name], { check: true })).stdout.trim().split(":");
+        expect(Number(uid), user.name).toBeLessThan(1000);
+        expect({ home, shell }, user.name).toEqual({ home: user.home, shell: "/usr/sbin/nologin" });
+        const password = (await h.c.exec(["getent", "shadow", user.name], { check: true })).stdout.split(":")[1] ?? "";
+        expect(password, `${user.name}: no usable password`).toMatch(/^[!*]/);
+        expect((await h.c.exec(["systemctl", "is-enabled", `user@${uid}.service`])).stdout.trim(), `${user.name}: user manager`).toBe("masked");
+        expect((await h.c.exec(["test", "-e", `/var/lib/systemd/linger/${user.name}`])).code, `${user.name}: lingering`).not.toBe(0);
+      }
+      expect(AGENT_HOME).toBe(h.p.payload.users[0]!.home);
     });
 
     it("brings every unit up (active, never restarted) and the bridge reaches the runtime", expectUnitsUp);
@@ -94,20 +119,35 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       await expectOnlySshdOutsideLoopback();
     });
 
-    it("lets sshd accept keys only, whatever the image's own drop-ins say", async () => {
-      await h.c.exec(["install", "-d", "-m", "0755", "/run/sshd"], { check: true });
-      const effective = (await h.c.exec(["sshd", "-T"], { check: true })).stdout;
-      for (const line of ["passwordauthentication no", "kbdinteractiveauthentication no", "permitrootlogin without-password"]) {
-        expect(effective.split("\n"), line).toContain(line);
+    it("runs sshd with keys only, for the admin user only (the daemon's behaviour, not sshd -T)", async () => {
+      const admin = h.p.payload.sshLoginUser;
+      const opts = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5"];
+      const ssh = (user: string, ...extra: string[]) => h.c.exec(["ssh", ...opts, ...extra, `${user}@127.0.0.1`, "echo", "logged-in"], { timeoutMs: 20_000 });
+      // The methods the running daemon offers, as any client sees them before authenticating.
+      const offered = await ssh(admin, "-o", "PreferredAuthentications=none");
+      expect(offered.stderr, "methods the running sshd offers").toMatch(/Permission denied \(publickey\)/);
+      const asAdmin = await ssh(admin, "-i", ADMIN_KEY);
+      expect({ code: asAdmin.code, out: asAdmin.stdout.trim() }, `${admin} with its key: ${asAdmin.stderr}`).toEqual({ code: 0, out: "logged-in" });
+      // Root holds the very same key in its authorized_keys: refused all the same.
+      expect((await ssh("root", "-i", ADMIN_KEY)).code, "root login").not.toBe(0);
+      // The service users, with a key they planted themselves, are refused by the escape suite below; here the
+      // settings that refuse them, as sshd resolves them for such a connection.
+      const effective = (await h.c.exec(["sshd", "-T", "-C", `user=${AGENT_USER},host=localhost,addr=127.0.0.1`], { check: true })).stdout.split("\n");
+      for (const line of ["passwordauthentication no", "kbdinteractiveauthentication no", "permitrootlogin no", `allowusers ${admin}`, "maxauthtries 4"]) {
+        expect(effective, line).toContain(line);
       }
+      // sshd -T prints one line per denied user.
+      expect(effective.filter((l) => l.startsWith("denyusers ")).map((l) => l.slice("denyusers ".length)), "denyusers").toEqual(h.p.payload.users.map((u) => u.name));
+      expect(await h.c.readInside(SSHD_DROP_IN_PATH)).toContain(`AllowUsers ${admin}`);
     });
 
-    it("writes the env files root:codewhale 0640 with exactly the rendered entries, no comments", async () => {
+    it("writes the env files root-only (0600, read by systemd), config.toml readable by the agent, exactly the rendered entries", async () => {
       const dir = h.p.payload.configDir;
-      expect(await fileMeta(h.c, dir)).toEqual({ mode: "750", owner: "root", group: SERVICE_USER, type: "directory" });
+      expect(await fileMeta(h.c, dir)).toEqual({ mode: mode(CONFIG_DIR_MODE), owner: "root", group: "root", type: "directory" });
       for (const f of h.p.configFiles) {
         const file = `${dir}/${f.name}`;
-        expect(await fileMeta(h.c, file), file).toEqual({ mode: "640", owner: "root", group: SERVICE_USER, type: "regular file" });
+        const access = configFileAccess(f);
+        expect(await fileMeta(h.c, file), file).toEqual({ mode: mode(access.mode), owner: access.owner, group: access.group, type: "regular file" });
         const text = await h.c.readInside(file);
         if (f.format === "env") {
           expect(text.split("\n").filter((l) => /^\s*#|\s#/.test(l)), `${file}: comment lines or inline comments`).toEqual([]);
@@ -144,26 +184,101 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       expect(filesContaining(h.c, secrets()).sort()).toEqual(allowed.sort());
     });
 
-    it(`keeps workspace, agent home and bridge state under ${DATA_DIR}, owned by ${SERVICE_USER}`, async () => {
-      expect(await fileMeta(h.c, DATA_DIR)).toMatchObject({ mode: "750", owner: "root", group: SERVICE_USER });
-      for (const dir of [WORKSPACE_DIR, AGENT_HOME, CODEWHALE_HOME, bridgeStateDir(h.p.spec.bridge)]) {
-        expect(await fileMeta(h.c, dir), dir).toMatchObject({ mode: "750", owner: SERVICE_USER, type: "directory" });
+    it(`keeps workspace and agent home (the agent's) and bridge state (the bridge's only) under ${DATA_DIR}, whose root is root's`, async () => {
+      expect(await fileMeta(h.c, DATA_DIR)).toEqual({ mode: "755", owner: "root", group: "root", type: "directory" });
+      expect(await fileMeta(h.c, BRIDGE_STATE_ROOT)).toEqual({ mode: "755", owner: "root", group: "root", type: "directory" });
+      for (const dir of [WORKSPACE_DIR, AGENT_HOME, CODEWHALE_HOME]) {
+        expect(await fileMeta(h.c, dir), dir).toMatchObject({ mode: "750", owner: AGENT_USER, type: "directory" });
+      }
+      expect(await fileMeta(h.c, bridgeStateDir(h.p.spec.bridge))).toEqual({ mode: "700", owner: BRIDGE_USER, group: BRIDGE_USER, type: "directory" });
+      expect(await fileMeta(h.c, INSTALL_ROOT)).toMatchObject({ owner: INSTALL_USER, type: "directory" });
+      for (const [unit, user] of [[RUNTIME_UNIT, AGENT_USER], [bridgeUnit(), BRIDGE_USER]] as const) {
+        const status = await h.c.readInside(`/proc/${await pidOf(unit)}/status`);
+        const uid = (await h.c.exec(["id", "-u", user], { check: true })).stdout.trim();
+        expect(/^Uid:\s+(\d+)/m.exec(status)?.[1], `${unit} runs as ${user}`).toBe(uid);
+        const limits = await h.c.readInside(`/proc/${await pidOf(unit)}/limits`);
+        expect(/^Max core file size\s+(\S+)\s+(\S+)/m.exec(limits)?.slice(1), `${unit}: no core dumps`).toEqual(["0", "0"]);
       }
       const runtimePid = await pidOf(RUNTIME_UNIT);
       expect((await h.c.exec(["readlink", `/proc/${runtimePid}/cwd`])).stdout.trim()).toBe(WORKSPACE_DIR);
       const env = await environmentOf(h.c, runtimePid);
       expect({ HOME: env.get("HOME"), CODEWHALE_HOME: env.get("CODEWHALE_HOME") }).toEqual({ HOME: AGENT_HOME, CODEWHALE_HOME });
       // The runtime fixture writes this at start: its home is writable where the design puts it.
-      expect(await fileMeta(h.c, `${CODEWHALE_HOME}/codewhale-fixture.started`)).toMatchObject({ owner: SERVICE_USER, type: "regular file" });
+      expect(await fileMeta(h.c, `${CODEWHALE_HOME}/codewhale-fixture.started`)).toMatchObject({ owner: AGENT_USER, type: "regular file" });
     });
 
-    it("sandboxes every unit within its exposure ceiling, the bridge far below the runtime", async () => {
+    it("sandboxes every unit within its exposure ceiling, the bridge no looser than the runtime", async () => {
       const exposure: Record<string, [number, number]> = {};
       for (const unit of h.p.payload.units) exposure[unit] = [await exposureOf(h.c, unit), exposureCeiling(unit, bridgeUnit())];
       report({ exposure });
       process.stdout.write(`[boot] ${name}: exposure ${Object.entries(exposure).map(([u, [s]]) => `${u} ${s}`).join(", ")}\n`);
       for (const [unit, [score, ceiling]] of Object.entries(exposure)) expect(score, `${unit} exposure`).toBeLessThanOrEqual(ceiling);
-      expect(exposure[bridgeUnit()]![0]).toBeLessThan(exposure[RUNTIME_UNIT]![0] / 2);
+      expect(exposure[bridgeUnit()]![0]).toBeLessThanOrEqual(exposure[RUNTIME_UNIT]![0]);
+    });
+
+    it("caps the agent's memory and tasks (runtime.env's limits, set on the unit)", async () => {
+      const props = await h.c.exec(["systemctl", "show", "-p", "MemoryMax,TasksMax", RUNTIME_UNIT], { check: true });
+      const got = Object.fromEntries(props.stdout.trim().split("\n").map((l) => l.split("=") as [string, string]));
+      const total = Number(/^MemTotal:\s+(\d+) kB/m.exec(await h.c.readInside("/proc/meminfo"))![1]) * 1024;
+      const pct = Number(h.p.spec.runtimeLimits.memoryMax.replace("%", "")) / 100;
+      expect(Number(got.MemoryMax), "MemoryMax in bytes").toBeGreaterThan(total * pct * 0.95);
+      expect(Number(got.MemoryMax)).toBeLessThanOrEqual(total * pct);
+      expect(got.TasksMax).toBe(String(h.p.spec.runtimeLimits.tasksMax));
+    });
+
+    it("enforces IPAddressDeny in this container (the BPF firewall works here), and root reaches the host endpoints", async () => {
+      for (const address of HOST_ENDPOINT_ADDRESSES) {
+        const url = `http://${address}/`;
+        expect((await h.c.exec(["curl", "-fsS", "-m", "5", url])).stdout, `root reaches ${url}`).toContain("host-endpoint-fixture");
+        const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
+        expect(denied.code, `a root unit with IPAddressDeny=${address}`).not.toBe(0);
+      }
+      const table = (await h.c.exec(["nft", "list", "table", "inet", "codewhale_remote"], { check: true })).stdout;
+      expect(table).toMatch(/policy drop/);
+      for (const cidr of h.p.spec.ssh.allowedCidrs) expect(table, cidr).toContain(cidr.split("/")[0]!);
+    });
+
+    describe("escape suite: the agent, in its own sandbox, attacks the host", () => {
+      let verdicts: Verdicts;
+      beforeAll(async () => {
+        verdicts = await runEscapeAttacks(h);
+        report({ escape: Object.fromEntries(verdicts) });
+      });
+
+      it("keeps its positive controls working (the sandbox is the real one)", () => {
+        const controls = [...verdicts].filter(([n]) => n.startsWith("control_"));
+        expect(controls.length).toBeGreaterThanOrEqual(5);
+        expect(controls.filter(([, v]) => v !== "ok")).toEqual([]);
+      });
+
+      it("blocks every attack", () => {
+        const attacks = [...verdicts].filter(([n, v]) => !n.startsWith("control_") && v !== "planted" && n !== "done");
+        expect(attacks.length).toBeGreaterThanOrEqual(35);
+        expect(attacks.filter(([, v]) => v !== "blocked")).toEqual([]);
+        expect([...verdicts].filter(([, v]) => v === "planted").map(([n]) => n)).toEqual(["plant_codewhale_home_link", "plant_links"]);
+      });
+
+      it("gives the agent nothing when root acts after it planted links (data, apply, bootstrap, reboot)", async () => {
+        // Every root action of the payload, while the agent's links are in place.
+        await h.c.exec(["systemctl", "restart", DATA_UNIT]);
+        await h.c.exec([h.p.payload.applyCommand], { timeoutMs: 180_000 });
+        if (h.p.bootstrap !== undefined) await runBootstrap(h.c, h.p.bootstrap);
+        else await rerunCloudConfig(h.c).catch(() => "");
+        const owned = await h.c.sh(`find / -xdev \\( -path '${DATA_DIR}' -o -path /proc -o -path /tmp -o -path /var/tmp -o -path /dev/shm -o -path /run/user \\) -prune -o \\( -user ${AGENT_USER} -o -user ${BRIDGE_USER} \\) -print`);
+        expect(owned.stdout.trim().split("\n").filter(Boolean), "files outside the data dir owned by a service user").toEqual([]);
+        for (const dir of [LIB_DIR, "/etc/systemd/system", "/usr/local/lib"]) {
+          expect(await fileMeta(h.c, dir), dir).toMatchObject({ owner: "root", group: "root" });
+        }
+        expect((await h.c.exec(["test", "-e", "/tmp/escape-user-unit-ran"])).code, "the planted user unit never ran").not.toBe(0);
+      });
+
+      it("leaves the runtime and the bridge healthy once the agent's own home is put back", async () => {
+        await undoAgentSabotage(h);
+        await h.c.exec(["systemctl", "reset-failed"]);
+        await h.c.exec([h.p.payload.applyCommand], { check: true, timeoutMs: 180_000 });
+        await waitHealthy(h.c, h.p.payload.units);
+        await expectUnitsUp();
+      });
     });
 
     it("changes nothing when the bootstrap runs a second time", async () => {
