@@ -129,7 +129,10 @@ describe("Azure: day-2 changes", () => {
     ["allowlist", { chatAllowlist: ["123456789"] }],
     ["provider key", { providerApiKey: "sk-ROTATED-provider-9876543210" }],
     ["bridge secret", { telegramBotToken: "987654321:AArotatedTelegramToken0123456789abcd" }],
-    ["version", { codewhaleVersion: "0.9.10" }],
+    ["version", { codewhaleVersion: "0.9.8" }],
+    // The host firewall's allowlist is a config file (firewall.nft), not part of customData.
+    ["ssh allowlist", { sshAllowedCidrs: ["192.0.2.0/24"] }],
+    ["runtime limits", { runtimeMemoryMax: "60%", runtimeTasksMax: 1024 }],
     ["provider", { provider: "openrouter" }],
   ];
 

@@ -156,7 +156,7 @@ afterAll(() => {
 });
 
 describe("fetch-host-config.mjs: happy path", () => {
-  it("writes every manifest file as exact NAME=value lines, 0640 root:<group>, in a 0750 dir it creates", async () => {
+  it("writes every manifest file as exact NAME=value lines: env files 0600 root:root, raw files 0640 root:<group>, in a 0711 dir it creates", async () => {
     const r = await runFetcher();
 
     expect(r.code).toBe(0);
@@ -166,15 +166,19 @@ describe("fetch-host-config.mjs: happy path", () => {
     expect(listDir(outDir)).toEqual([".managed", "config.toml", "install.env", "runtime.env"]);
     expect(read(".managed")).toBe("runtime.env\ninstall.env\nconfig.toml\n");
 
-    for (const name of ["runtime.env", "install.env", "config.toml", ".managed"]) {
+    // Env files are read by systemd as root only, so no service reads another's secrets; config.toml (no
+    // secret) is read by the runtime. Unprivileged (no group to give), config.toml stays 0600 too.
+    for (const name of ["runtime.env", "install.env", ".managed"]) {
       const st = statSync(path.join(outDir, name));
-      expect(st.mode & 0o777, name).toBe(0o640);
+      expect(st.mode & 0o777, name).toBe(0o600);
       expect(st.uid, name).toBe(isRoot ? 0 : process.getuid?.());
-      expect(st.gid, name).toBe(isRoot ? FILE_GID : process.getgid?.());
+      expect(st.gid, name).toBe(isRoot ? 0 : process.getgid?.());
     }
+    const toml = statSync(path.join(outDir, "config.toml"));
+    expect(toml.mode & 0o777).toBe(isRoot ? 0o640 : 0o600);
+    expect(toml.gid).toBe(isRoot ? FILE_GID : process.getgid?.());
     const dirStat = statSync(outDir);
-    expect(dirStat.mode & 0o777).toBe(0o750);
-    if (isRoot) expect(dirStat.gid).toBe(FILE_GID);
+    expect(dirStat.mode & 0o777).toBe(0o711);
 
     expect(r.stderr).toContain("codewhale-config: wrote runtime.env, install.env, config.toml (3 secrets)");
     expect(r.stdout).toBe("");
@@ -522,12 +526,12 @@ describe("fetch-host-config.mjs: files it no longer manages", () => {
     expect(read(".managed")).toBe("runtime.env\ninstall.env\nconfig.toml\n");
   });
 
-  it("tightens an existing output dir to 0750", async () => {
+  it("tightens an existing output dir to 0711 (traversable, not listable)", async () => {
     mkdirSync(outDir, { recursive: true, mode: 0o777 });
 
     expect((await runFetcher()).code).toBe(0);
 
-    expect(statSync(outDir).mode & 0o777).toBe(0o750);
+    expect(statSync(outDir).mode & 0o777).toBe(0o711);
   });
 });
 

@@ -196,7 +196,7 @@ describe("Lighthouse: the host", () => {
     expect(instance.deleteBeforeReplace).toBe(true);
     expect(one(base.plan, T.diskAttachment).dependencies).toEqual(expect.arrayContaining([disk.urn, instance.urn]));
     // The data unit is pointed at that disk.
-    expect(script(base)).toContain(`prepare-data /var/lib/codewhale codewhale /dev/disk/by-id/virtio-${String(one(base.plan, T.diskAttachment).inputs.diskId)} /dev/vdb`);
+    expect(script(base)).toContain(`prepare-data /var/lib/codewhale /dev/disk/by-id/virtio-${String(one(base.plan, T.diskAttachment).inputs.diskId)} /dev/vdb`);
   });
 
   it("runs the bootstrap only once the key, the data disk and the SSH-only rules are in place", () => {
@@ -216,7 +216,7 @@ describe("Lighthouse: the host", () => {
     const p = await plan({ lighthouse: { blueprintId: "lhbp-test0001", dataDiskSizeGb: 0 } });
     expect(p.plan.resources.filter((r) => r.type === T.disk || r.type === T.diskAttachment)).toEqual([]);
     expect(one(p.plan, T.instance).inputs.zone).toBeUndefined();
-    expect(script(p)).toMatch(/^ExecStart=\/usr\/local\/lib\/codewhale-remote\/prepare-data \/var\/lib\/codewhale codewhale$/m);
+    expect(script(p)).toMatch(/^ExecStart=\/usr\/local\/lib\/codewhale-remote\/prepare-data \/var\/lib\/codewhale$/m);
   });
 
   it("exports the ways in (the provider reports no address) and keeps the token secret", () => {
@@ -238,7 +238,8 @@ describe("Lighthouse: day 2", () => {
     allowlist: { chatAllowlist: ["123456789"] },
     "provider key": { providerApiKey: "sk-LEAKCHECK-provider-rotated-0123456789" },
     "bridge secret": { telegramBotToken: "123456789:AArotatedTelegramToken0123456789abcdef" },
-    version: { codewhaleVersion: "0.9.10" },
+    version: { codewhaleVersion: "0.9.8" },
+    "runtime limits": { runtimeMemoryMax: "1536M" },
   };
   let base: Planned;
   beforeAll(async () => {

@@ -88,7 +88,10 @@ describe("the matrix", () => {
     mkdirSync(path.join(root, "etc/systemd/system"), { recursive: true });
     mkdirSync(path.join(root, "usr/lib"), { recursive: true });
     cpSync("/usr/lib/systemd", path.join(root, "usr/lib/systemd"), { recursive: true, verbatimSymlinks: true });
-    for (const stub of ["opt/codewhale/current/bin/codewhale", "usr/bin/node", ...["prepare-data", "install-codewhale", "fetch-host-config.mjs", "apply"].map((s) => `usr/local/lib/codewhale-remote/${s}`)]) {
+    // The binaries a Debian/Ubuntu host has (nftables is a payload package), and the payload's own helpers.
+    const hostBinaries = ["usr/bin/node", "usr/sbin/nft", "usr/bin/systemctl", "usr/bin/mkdir"];
+    const helpers = ["prepare-data", "prepare-install", "install-codewhale", "fetch-host-config.mjs", "apply"].map((s) => `usr/local/lib/codewhale-remote/${s}`);
+    for (const stub of ["opt/codewhale/current/bin/codewhale", ...hostBinaries, ...helpers]) {
       mkdirSync(path.dirname(path.join(root, stub)), { recursive: true });
       writeFileSync(path.join(root, stub), "#!/bin/sh\n");
       chmodSync(path.join(root, stub), 0o755);

@@ -1,8 +1,8 @@
 /**
  * How much each unit is allowed to expose, as `systemd-analyze security` scores it (0 = fully sandboxed,
  * 10 = unrestricted root), measured on the loaded units of the booted test host (Debian 12, systemd 252). A
- * ceiling sits at what the issue asks (runtime 2.0, bridge 1.5, root helpers 5.0); a change that loosens a
- * sandbox past it fails the boot test. The measured scores are printed with each run.
+ * ceiling sits a little above what the unit measures (the boot test prints the scores; the limits asked of us
+ * are runtime 2.0, bridge 1.5, root helpers 5.0); a change that loosens a sandbox past it fails the boot test.
  */
 import { CONFIG_UNIT } from "../../cloud-init/delivery";
 import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT } from "../../cloud-init/units";
@@ -12,19 +12,21 @@ import type { Container } from "./nspawn";
 export const EXPOSURE_CEILINGS: Readonly<Record<string, number>> = {
   // The agent runs arbitrary shell commands (compilers, git, package managers): it keeps network access and
   // the ordinary system calls, but no capability, no namespaces, a private user namespace, a read-only system.
-  [RUNTIME_UNIT]: 2.0,
+  // Measured 1.2.
+  [RUNTIME_UNIT]: 1.5,
   // Root, but only CAP_CHOWN (config.toml's group); the one unit that must reach IMDS and the vault.
-  [CONFIG_UNIT]: 5.0,
+  // Measured 1.9.
+  [CONFIG_UNIT]: 2.5,
   // Root oneshots that act on the host itself (mount the data disk; load the firewall), so no mount namespace:
-  // one capability each, no network, a syscall filter.
+  // one capability each, no network, a syscall filter. Measured 4.6 and 3.8.
   [DATA_UNIT]: 5.0,
-  [FIREWALL_UNIT]: 5.0,
-  // Runs as its own unprivileged user with no capability at all, in a read-only system.
-  [INSTALL_UNIT]: 5.0,
+  [FIREWALL_UNIT]: 4.2,
+  // Runs as its own unprivileged user with no capability at all, in a read-only system. Measured 1.1.
+  [INSTALL_UNIT]: 1.5,
 };
 
-/** The bridge only carries chat messages: the agent's sandbox plus a tighter syscall filter. */
-export const BRIDGE_CEILING = 1.5;
+/** The bridge only carries chat messages: the agent's sandbox plus a tighter syscall filter. Measured 1.1. */
+export const BRIDGE_CEILING = 1.3;
 
 export function exposureCeiling(unit: string, bridgeUnit: string): number {
   if (unit === bridgeUnit) return BRIDGE_CEILING;
