@@ -3,7 +3,7 @@
  * booted container after the payload ran, after it ran a second time, and after a reboot.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { AGENT_HOME, CODEWHALE_HOME, DATA_DIR, INSTALL_ROOT, LIB_DIR, SERVICE_USER, WORKSPACE_DIR } from "../../cloud-init/model";
+import { AGENT_HOME, CODEWHALE_HOME, CONFIG_FILES, DATA_DIR, INSTALL_ROOT, LIB_DIR, SERVICE_USER, WORKSPACE_DIR } from "../../cloud-init/model";
 import { renderConfigFile } from "../../cloud-init/render-shell";
 import { bridgeStateDir, bridgeUnitName, RUNTIME_UNIT } from "../../cloud-init/units";
 import { bootHost, HEALTH_URL, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
@@ -130,6 +130,13 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
           expect(env.get(e.name) === want, `${unit}: ${e.name} as in ${fileName}`).toBe(true);
         }
       }
+    });
+
+    it("passes the bridge's own scripts/validate-config.mjs, run on the env files as upstream's README says", async () => {
+      const file = (name: string) => `${h.p.payload.configDir}/${name}`;
+      const args = ["--env", file(CONFIG_FILES.bridge), "--runtime-env", file(CONFIG_FILES.runtime), "--workspace-root", WORKSPACE_DIR, "--check-filesystem", "--json"];
+      const r = await h.c.exec(["node", "scripts/validate-config.mjs", ...args], { cwd: `${INSTALL_ROOT}/current/src/integrations/${h.p.spec.bridge.integrationDir}` });
+      expect({ code: r.code, errors: (JSON.parse(r.stdout || "{}") as { errors?: unknown }).errors }, r.stdout + r.stderr).toEqual({ code: 0, errors: [] });
     });
 
     it("keeps every secret out of command lines, the journal and the disk (except the env files)", async () => {
