@@ -33,6 +33,17 @@ export interface BridgeEnvContext {
   readonly settings: BridgeSettings;
 }
 
+/** A plain (non-secret) stack config key the bridge cannot start without. */
+export interface BridgeConfigKey {
+  readonly key: string;
+  readonly expected: string;
+  readonly example: string;
+  /** The exact format the bridge (or the SDK it hands the value to) accepts; checked before anything is registered. */
+  readonly pattern?: RegExp;
+  /** Why another value fails on the host, for the error (e.g. what the SDK logs and does instead). */
+  readonly mismatch?: string;
+}
+
 export interface BridgeDefinition {
   readonly id: string;
   readonly displayName: string;
@@ -42,9 +53,15 @@ export interface BridgeDefinition {
   readonly unitName: string;
   readonly secrets: readonly BridgeSecret[];
   /** Plain config keys this bridge cannot start without. */
-  readonly requiredConfig: readonly { readonly key: string; readonly expected: string; readonly example: string }[];
-  /** Env vars that must carry the runtime token (some bridges still read legacy names). */
+  readonly requiredConfig: readonly BridgeConfigKey[];
+  /** Env vars of the bridge file that must carry the runtime token (some bridges still read legacy names). */
   readonly runtimeTokenEnv: readonly string[];
+  /**
+   * Names the runtime env file must carry the token under, besides the runtime's own
+   * CODEWHALE_RUNTIME_TOKEN: upstream's `validate-config.mjs --runtime-env` reads the runtime file too, and a
+   * bridge's validator may know only a legacy name there.
+   */
+  readonly runtimeFileTokenEnv: readonly string[];
   /** True when the bridge folder has npm dependencies to install (`npm ci --omit=dev`). */
   readonly npmDependencies: boolean;
   /** Non-secret environment of the bridge process. Values must be single-line. */

@@ -17,7 +17,10 @@ export const telegramBridge: BridgeDefinition = {
     },
   ],
   requiredConfig: [],
+  // Bridge (src/index.mjs:51) and validator (src/lib.mjs:466, :530 for the runtime file) read
+  // CODEWHALE_RUNTIME_TOKEN first, at v0.9.5 to v0.9.9.
   runtimeTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
+  runtimeFileTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
   npmDependencies: false,
   env: ({ runtimeUrl, workspace, model, stateDir, settings }) => ({
     CODEWHALE_RUNTIME_URL: runtimeUrl,

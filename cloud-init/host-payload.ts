@@ -224,7 +224,8 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
       ...(spec.providerBaseUrl !== undefined ? { CODEWHALE_BASE_URL: spec.providerBaseUrl } : {}),
       ...(toml !== undefined ? { CODEWHALE_CONFIG_PATH: `${configDir}/${CONFIG_FILES.runtimeToml}` } : {}),
     }),
-    { name: "CODEWHALE_RUNTIME_TOKEN", secret: RUNTIME_TOKEN_SECRET },
+    // The runtime reads CODEWHALE_RUNTIME_TOKEN; a bridge's validator may read this file under a legacy name.
+    ...[...new Set(["CODEWHALE_RUNTIME_TOKEN", ...bridge.runtimeFileTokenEnv])].map((name) => ({ name, secret: RUNTIME_TOKEN_SECRET })),
     ...(providerKeyEnv ? [{ name: providerKeyEnv, secret: PROVIDER_KEY_SECRET }] : []),
   ];
   const bridgeEnv: EnvEntry[] = [

@@ -49,7 +49,7 @@ export const configKeys = {
   allowGroupChats: { kind: "boolean", default: false, description: "Answer in group chats (only with the group prefix). Cannot be combined with allowUnlistedChats." },
   groupPrefix: { kind: "string", default: "/cw", description: "Prefix a group message needs to reach the agent." },
   telegramBotToken: { kind: "string", secret: true, description: "Telegram bot token from @BotFather (bridge telegram)." },
-  feishuAppId: { kind: "string", description: "Feishu/Lark app id, cli_... (bridge feishu)." },
+  feishuAppId: { kind: "string", description: "Feishu/Lark App ID: cli_ followed by 16 hex digits, the only form the Lark SDK connects with (bridge feishu)." },
   feishuAppSecret: { kind: "string", secret: true, description: "Feishu/Lark app secret (bridge feishu)." },
   feishuDomain: { kind: "string", default: "feishu", description: "feishu (open.feishu.cn, mainland China) or lark (open.larksuite.com)." },
   codewhaleVersion: { kind: "string", default: DEFAULT_CODEWHALE_VERSION, description: `Exact CodeWhale release to run (>= ${MIN_CODEWHALE_VERSION}). Changing it upgrades in place.` },

@@ -94,7 +94,7 @@ const badInputs: [string, Record<string, unknown>, string, RegExp][] = [
   ["missing SSH key", { sshPublicKey: undefined }, "codewhale-remote:sshPublicKey", /required/],
   ["malformed Telegram token", { telegramBotToken: "not-a-token" }, "codewhale-remote:telegramBotToken", /does not look right/],
   ["missing Telegram token", { telegramBotToken: undefined }, "codewhale-remote:telegramBotToken", /required/],
-  ["malformed Feishu app id", { bridge: "feishu", feishuAppId: "app_123" }, "codewhale-remote:feishuAppId", /cli_/],
+  ["malformed Feishu app id", { bridge: "feishu", feishuAppId: "app_123" }, "codewhale-remote:feishuAppId", /not an app id the Lark SDK accepts/],
   ["missing Feishu app id", { bridge: "feishu", feishuAppId: undefined }, "codewhale-remote:feishuAppId", /required for bridge feishu/],
   ["missing Feishu secret", { bridge: "feishu", feishuAppSecret: undefined }, "codewhale-remote:feishuAppSecret", /required/],
   ["missing provider key", { providerApiKey: undefined }, "codewhale-remote:providerApiKey", /required/],
@@ -130,6 +130,41 @@ describe("bad input gets a clear error naming the key", () => {
     expect(problem!.expected.length).toBeGreaterThan(0);
     expect(problem!.fix).toMatch(/pulumi config|set /);
     expect(error.message).toContain(key);
+  });
+});
+
+/**
+ * The Lark SDK's WSClient (`@larksuiteoapi/node-sdk` 1.63.1, pinned by upstream's feishu-bridge lock file at
+ * v0.9.5-v0.9.9; lib/index.js:85770) connects only with an app id matching /^cli_[0-9a-fA-F]{16}$/. Any other
+ * id makes `start()` log `[ws] invalid appId` and return: the bridge stays up and never receives a message.
+ */
+describe("the Feishu app id is held to the Lark SDK's own check", () => {
+  const feishu = (feishuAppId: string) => ({ bridge: "feishu", feishuAppId });
+  it.each(["cli_a1b2c3d4e5f6a7b8", "cli_A1B2C3D4E5F6A7B8", "cli_0123456789abcdef"])("accepts %s", (id) => {
+    expect(loadSpec(rawConfig(feishu(id)), withCloudRules).spec.chat.feishuAppId).toBe(id);
+  });
+
+  it.each([
+    ["15 hex digits", "cli_a1b2c3d4e5f6a7b"],
+    ["17 hex digits", "cli_a1b2c3d4e5f6a7b8c"],
+    ["a letter past f", "cli_g1b2c3d4e5f6a7b8"],
+    ["8 letters and digits (accepted before)", "cli_a1b2c3d4"],
+    ["an upper-case prefix", "CLI_a1b2c3d4e5f6a7b8"],
+    ["no prefix", "a1b2c3d4e5f6a7b8"],
+    ["a leading space", " cli_a1b2c3d4e5f6a7b8"],
+    ["a trailing newline", "cli_a1b2c3d4e5f6a7b8\n"],
+  ])("refuses an id with %s, naming the key, the expected form and the fix", (_what, id) => {
+    const error = problemsOf(feishu(id));
+    const problem = error.problems.find((p) => p.key === "codewhale-remote:feishuAppId");
+    expect(problem, error.message).toBeDefined();
+    expect(problem!.problem).toBe(`${JSON.stringify(id)} is not an app id the Lark SDK accepts (cli_ followed by 16 hexadecimal digits): with it the bridge logs '[ws] invalid appId', stays up and receives nothing`);
+    expect(problem!.expected).toMatch(/cli_ followed by 16 hexadecimal digits/);
+    expect(problem!.fix).toBe("pulumi config set feishuAppId cli_a1b2c3d4e5f6a7b8");
+    expect(error.problems.filter((p) => p.key === "codewhale-remote:feishuAppId")).toHaveLength(1);
+  });
+
+  it("does not hold an unused app id against a Telegram stack (like the other bridge's secrets)", () => {
+    expect(() => loadSpec(rawConfig({ bridge: "telegram", feishuAppId: "app_123" }), withCloudRules)).not.toThrow();
   });
 });
 

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     await c.waitFor(async () => (await c.journal("telegram-bridge-selftest.service")).includes("ready:"), 20_000, { what: "bridge ready line" });
     assert((await c.unitProperties("telegram-bridge-selftest.service")).ActiveState === "active", "telegram bridge fixture is up and talked to the runtime");
     const brBad = await c.exec(["node", "src/index.mjs"], { cwd: "/opt/codewhale-src/integrations/feishu-bridge", env: { CODEWHALE_RUNTIME_URL: "http://127.0.0.1:7878" } });
-    assert(brBad.code === 1 && brBad.stderr.includes("FEISHU_APP_SECRET is not set"), "feishu bridge fixture rejects a missing secret", show(brBad));
+    assert(brBad.code === 1 && brBad.stderr.includes("FEISHU_APP_ID is required"), "feishu bridge fixture refuses to start without its app id, as upstream does", show(brBad));
 
     t["bridge fixture: repo, clone, npm ci, start"] = fmtMs(Date.now() - tBridge);
 

@@ -11,6 +11,7 @@ import {
   BRIDGE_USER,
   CODEWHALE_HOME,
   CONFIG_DIR_MODE,
+  CONFIG_FILES,
   configFileAccess,
   DATA_DIR,
   INSTALL_ROOT,
@@ -170,6 +171,13 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
           expect(env.get(e.name) === want, `${unit}: ${e.name} as in ${fileName}`).toBe(true);
         }
       }
+    });
+
+    it("passes the bridge's own scripts/validate-config.mjs, run on the env files as upstream's README says", async () => {
+      const file = (name: string) => `${h.p.payload.configDir}/${name}`;
+      const args = ["--env", file(CONFIG_FILES.bridge), "--runtime-env", file(CONFIG_FILES.runtime), "--workspace-root", WORKSPACE_DIR, "--check-filesystem", "--json"];
+      const r = await h.c.exec(["node", "scripts/validate-config.mjs", ...args], { cwd: `${INSTALL_ROOT}/current/src/integrations/${h.p.spec.bridge.integrationDir}` });
+      expect({ code: r.code, errors: (JSON.parse(r.stdout || "{}") as { errors?: unknown }).errors }, r.stdout + r.stderr).toEqual({ code: 0, errors: [] });
     });
 
     it("keeps every secret out of command lines, the journal and the disk (except the env files)", async () => {
