@@ -25,7 +25,7 @@ import {
 } from "../cloud-init/delivery";
 import { VM_CREATE_ONLY_INPUTS } from "../components/azure/agent-vm";
 import { CLOUD_INIT_WAIT_SECONDS, azureHostPayload, rolloutTimeBudget, unitStartTimeoutSeconds } from "../components/azure/cloud-init-payload";
-import { TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
+import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS, TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
 import { vaultSecretSlots } from "../components/azure/target";
 import { loadSpec } from "../config/load";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
@@ -248,9 +248,17 @@ describe("Azure: create-only settings", () => {
     expect(get(after.inputs, "storageProfile.dataDisks")).toEqual(get(before.inputs, "storageProfile.dataDisks"));
   });
 
-  it("the replacement paths name real VM inputs", () => {
+  it("the replacement paths name real inputs", () => {
     const vm = one(base.plan, "azure-native:compute:VirtualMachine").inputs;
     for (const p of VM_CREATE_ONLY_INPUTS) expect(get(vm, p), p).toBeDefined();
+    const role = one(base.plan, "azure-native:authorization:RoleAssignment");
+    for (const p of ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS) expect(get(role.inputs, p), p).toBeDefined();
+  });
+
+  it("a replaced VM (new identity) gets a new role assignment rather than an update Azure refuses", () => {
+    const role = one(base.plan, "azure-native:authorization:RoleAssignment");
+    expect(role.replaceOnChanges).toEqual([...ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS].sort());
+    expect(role.dependencies).toContain(one(base.plan, "azure-native:compute:VirtualMachine").urn);
   });
 });
 

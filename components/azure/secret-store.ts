@@ -11,6 +11,9 @@ export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6
 /** Vault inputs Azure sets at creation only; Pulumi ignores later changes to them (README says so). */
 export const VAULT_CREATE_ONLY_INPUTS = ["properties.softDeleteRetentionInDays"] as const;
 
+/** Role assignment inputs Azure sets at creation only. */
+export const ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS = ["principalId", "scope"] as const;
+
 export interface SecretStoreArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: pulumi.Input<string>;
@@ -120,7 +123,9 @@ export class SecretStore extends pulumi.ComponentResource {
         roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`,
         description: "codewhale-remote host reads its config and secrets at service start",
       },
-      { parent: this },
+      // Azure refuses to update these on an existing assignment (RoleAssignmentUpdateNotPermitted): a new VM
+      // identity (the VM was replaced) gets a new assignment.
+      { parent: this, replaceOnChanges: [...ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS] },
     );
 
     this.vaultName = vault.name;

@@ -162,7 +162,12 @@ ${APPLY_COMMAND}
       host: ip || "<public-ip>",
       secretsParagraph:
         "Secrets live in Azure Key Vault (RBAC, purge protection, firewall admitting only the VM subnet). At boot and on every rollout, `codewhale-config.service` reads them with the VM's managed identity and writes `/run/codewhale/*.env` (tmpfs). customData carries none of them.",
-      extraSteps: ["- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`."],
+      extraSteps: [
+        "- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`.",
+        ...(workspace
+          ? ["- Destroy keeping the workspace disk (resource group `pulumi stack output workspaceResourceGroupName`): `pulumi destroy --exclude-protected`; the README's Azure section gives the commands that remove the stack, with or without the disk."]
+          : []),
+      ],
     }),
   }));
   return { outputs, artifacts };

@@ -17,8 +17,9 @@ export interface WorkspaceDiskArgs {
  *
  * Lifecycle (Pulumi engine, pkg/resource/deploy/step.go DeleteStep.Apply; pkg/cmd/pulumi/operations/
  * destroy.go getProtectedExcludes):
- * - The disk is `protect`ed: Pulumi refuses to delete or replace it, so a config change that would replace
- *   it, or a plain `pulumi destroy`, stops with an error instead of losing the workspace.
+ * - The disk is `protect`ed: Pulumi refuses to delete it (DeleteStep.Apply) or to replace it
+ *   (step_generator.go: "marked for protection"), so a config change that would replace it (a new location),
+ *   or a plain `pulumi destroy`, stops with an error instead of losing the workspace.
  * - `pulumi destroy --exclude-protected` destroys everything except the protected disk and what it depends
  *   on (this group): the workspace stays in the stack, and a later `pulumi up` builds a new host around it.
  * - Disk and group are `retainOnDelete`: once unprotected (`pulumi state unprotect --all`), `pulumi destroy`
