@@ -83,8 +83,17 @@ describe("Azure architecture x size", () => {
     expect(armOnX64!.fix).toMatch(/Standard_B2as_v2, or set azure.architecture to arm64$/);
   });
 
-  it("accepts Cobalt 100 sizes on arm64 and any x64 size on x64", () => {
+  it.each(["Standard_A2_v2", "Standard_A2m_v2", "Standard_D2_v2", "Standard_D2_v3", "Standard_E2_v3"])("refuses the Generation 1 only size %s", (size) => {
+    const problems = problemsOf({ vmSize: size });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.problem).toMatch(/Generation 1 only/);
+    expect(problems[0]!.fix).toBe("pulumi config set --path 'azure.vmSize' Standard_B2as_v2");
+  });
+
+  it("accepts Cobalt 100 sizes on arm64, and Gen2 x64 sizes of any generation on x64", () => {
     expect(problemsOf({ architecture: "arm64", vmSize: "Standard_D4ps_v6" })).toEqual([]);
-    expect(problemsOf({ vmSize: "Standard_B2s" })).toEqual([]);
+    for (const size of ["Standard_B2s", "Standard_DS2_v2", "Standard_D2s_v3", "Standard_E2s_v3", "Standard_D2_v4", "Standard_D2as_v5"]) {
+      expect(problemsOf({ vmSize: size }), size).toEqual([]);
+    }
   });
 });

@@ -12,6 +12,9 @@
  *   Launch; creating such a VM with `securityType: TrustedLaunch` fails.
  * - Arm64 v6 sizes run on Azure Cobalt 100 (Dpsv6, Dplsv6, Dpdsv6, Epsv6 ...) and support it.
  * - An Arm64 image boots only on an Arm64 size and an x64 image only on an x64 size.
+ * - Trusted Launch needs a Generation 2 VM (the Ubuntu images used here are Gen2). Azure's "Support for
+ *   generation 2 VMs" table lists as Generation 1 only, among current sizes: Av2, Dv2, Dv3, Ev3 (the
+ *   premium-storage variants DSv2, Dsv3, Esv3 support both).
  */
 import type { ConfigProblem } from "../../config/errors";
 import { setCommand } from "../../config/load";
@@ -54,6 +57,12 @@ export function parseVmSize(size: string): ParsedVmSize | undefined {
   return { family: m[1]!, vcpus: Number(m[2]), features, version: m[4] ? Number(m[4]) : 1, arm64: features.includes("p") };
 }
 
+/** Av2, Dv2, Dv3, Ev3: the Gen1-only rows of Azure's generation 2 table (their `s` variants are Gen2). */
+function generation1Only(p: ParsedVmSize): boolean {
+  if (p.family === "A") return true;
+  return (p.family === "D" || p.family === "E") && (p.version === 2 || p.version === 3) && !p.features.includes("s");
+}
+
 /** The size the VM gets: the configured one, else the architecture's default. */
 export function resolveVmSize(settings: Pick<AzureSettings, "vmSize" | "architecture">): string {
   return settings.vmSize ?? DEFAULT_VM_SIZE[settings.architecture];
@@ -76,6 +85,16 @@ export function vmSizeProblems(settings: Pick<AzureSettings, "vmSize" | "archite
         problem: `'${size}' is an ${parsed.arm64 ? "Arm64" : "x64"} size, but azure.architecture is ${arch}: the ${arch} Ubuntu image cannot boot on it`,
         expected: `an ${arch} size (${arch === "arm64" ? "with" : "without"} 'p' in its feature letters), e.g. ${recommended}`,
         fix: `${fix}, or set azure.architecture to ${parsed.arm64 ? "arm64" : "x64"}`,
+      },
+    ];
+  }
+  if (generation1Only(parsed)) {
+    return [
+      {
+        key: KEY,
+        problem: `'${size}' is a Generation 1 only size; this target's Trusted Launch VM and Gen2 image need Generation 2`,
+        expected: `a Generation 2 size, e.g. ${recommended}`,
+        fix,
       },
     ];
   }
