@@ -30,7 +30,10 @@ export const FETCH_BACKOFF_CAP_MS = 30_000;
 export const CONFIG_START_TIMEOUT_SECONDS = FETCH_DEADLINE_SECONDS + FETCH_REQUEST_TIMEOUT_SECONDS + 90;
 /**
  * After a failed run (a vault outage longer than the deadline), systemd starts the fetcher again this long
- * after, for ever: no start limit, so the host recovers by itself when the vault is back.
+ * after, for ever: no start limit, so codewhale-config recovers by itself when the vault is back. Units
+ * whose start waited on it have failed by then (systemd service.c service_enter_dead passes through the
+ * failed state before an auto-restart, unless RestartMode=direct, systemd 254+); they start again with
+ * the next rollout or boot.
  */
 export const CONFIG_RESTART_SECONDS = 60;
 
