@@ -44,8 +44,8 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
       ["Description", "codewhale-remote: fetch config and secrets from Azure Key Vault (managed identity)"],
       ["Wants", "network-online.target"],
       ["After", "network-online.target"],
-      // Never stop restarting (see CONFIG_RESTART_SECONDS): a run already waits 15 minutes, so this is at most
-      // one start a quarter hour plus a minute while the vault is unreachable.
+      // Never stop restarting (see CONFIG_RESTART_SECONDS): at most one start a minute for a run that fails at
+      // once (a refused manifest), one a quarter hour for a run that waits out an unreachable vault.
       ["StartLimitIntervalSec", "0"],
     ],
     Service: [
