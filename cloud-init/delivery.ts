@@ -17,6 +17,26 @@ export const HOST_CONFIG_SECRET = "host-config";
 /** Where the Key Vault delivery writes the env files: tmpfs, so secrets never touch the disk. */
 export const KEY_VAULT_CONFIG_DIR = "/run/codewhale";
 
+/**
+ * The fetcher's retry schedule: its defaults in assets/fetch-host-config.mjs (CODEWHALE_FETCH_*), which a
+ * test holds equal to these. One run retries for FETCH_DEADLINE_SECONDS in all (a fresh role assignment can
+ * take minutes to apply), each request bounded by FETCH_REQUEST_TIMEOUT_SECONDS.
+ */
+export const FETCH_DEADLINE_SECONDS = 900;
+export const FETCH_REQUEST_TIMEOUT_SECONDS = 10;
+export const FETCH_BACKOFF_BASE_MS = 1000;
+export const FETCH_BACKOFF_CAP_MS = 30_000;
+/** One run of codewhale-config may take: the whole retry deadline, a last request, node start and writes. */
+export const CONFIG_START_TIMEOUT_SECONDS = FETCH_DEADLINE_SECONDS + FETCH_REQUEST_TIMEOUT_SECONDS + 90;
+/**
+ * After a failed run (a vault outage longer than the deadline), systemd starts the fetcher again this long
+ * after, for ever: no start limit, so codewhale-config recovers by itself when the vault is back. Units
+ * whose start waited on it have failed by then (systemd service.c service_enter_dead passes through the
+ * failed state before an auto-restart, unless RestartMode=direct, systemd 254+); they start again with
+ * the next rollout or boot.
+ */
+export const CONFIG_RESTART_SECONDS = 60;
+
 export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
   const configDir = KEY_VAULT_CONFIG_DIR;
   const unit = renderUnit({
@@ -24,6 +44,9 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
       ["Description", "codewhale-remote: fetch config and secrets from Azure Key Vault (managed identity)"],
       ["Wants", "network-online.target"],
       ["After", "network-online.target"],
+      // Never stop restarting (see CONFIG_RESTART_SECONDS): at most one start a minute for a run that fails at
+      // once (a refused manifest), one a quarter hour for a run that waits out an unreachable vault.
+      ["StartLimitIntervalSec", "0"],
     ],
     Service: [
       ["Type", "oneshot"],
@@ -31,8 +54,10 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
       ["Environment", `CODEWHALE_VAULT_URL=${vaultUrl}`],
       ["Environment", `CODEWHALE_CONFIG_DIR=${configDir}`],
       ["ExecStart", `/usr/bin/node --no-warnings ${LIB_DIR}/fetch-host-config.mjs`],
-      // The fetcher retries for up to 15 minutes (role assignments take minutes to apply).
-      ["TimeoutStartSec", "1000"],
+      // The fetcher retries for up to FETCH_DEADLINE_SECONDS (role assignments take minutes to apply).
+      ["TimeoutStartSec", String(CONFIG_START_TIMEOUT_SECONDS)],
+      ["Restart", "on-failure"],
+      ["RestartSec", String(CONFIG_RESTART_SECONDS)],
       // /run/codewhale, made by systemd (root-owned, traversable, not listable); kept when the unit stops, as
       // the services read it after this oneshot is done.
       ["RuntimeDirectory", configDir.replace(/^\/run\//, "")],

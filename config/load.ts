@@ -108,7 +108,8 @@ const safeString = (name: string, expected: string, example: string) =>
 
 const azureSchema = z
   .object({
-    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size like Standard_B2s").default("Standard_B2s"),
+    // No default here: the Azure target picks one per architecture (components/azure/vm-sizes.ts).
+    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_-]+$/, "must be an Azure VM size like Standard_B2as_v2").optional(),
     architecture: z.enum(["x64", "arm64"]).default("x64"),
     osDiskSizeGb: z.number().int().min(30).max(1024).default(30),
     dataDiskSizeGb: z.number().int().min(0).max(4096).refine((n) => n === 0 || n >= 4, "must be 0 (no data disk) or at least 4").default(32),

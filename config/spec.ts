@@ -17,7 +17,8 @@ export const RUNTIME_TOKEN_SECRET = "runtime-token";
 export const PROVIDER_KEY_SECRET = "provider-api-key";
 
 export interface AzureSettings {
-  readonly vmSize: string;
+  /** Absent: the Azure target's default for the architecture. */
+  readonly vmSize?: string;
   readonly architecture: "x64" | "arm64";
   readonly osDiskSizeGb: number;
   /** 0 = no data disk (state then dies with the VM). */

@@ -27,11 +27,25 @@ export interface PlannedResource {
   /** Input paths (`content`, `properties.value`) whose value is a Pulumi secret: what `inputs` shows as "[secret]". */
   readonly secretInputs: readonly string[];
   readonly dependencies: readonly string[];
+  /**
+   * Dependencies no input carries: the resource's explicit `dependsOn` (a component there stands for its
+   * children). An explicit dependency that an input also carries shows under `dependencies` only.
+   */
+  readonly dependsOn: readonly string[];
+  /** Pulumi refuses to delete or replace it (`pulumi destroy` fails unless `--exclude-protected`). */
   readonly protect: boolean;
-  /** Left in the cloud when Pulumi deletes it (data disks). */
+  /** Left in the cloud when Pulumi deletes it: the engine drops it from state and calls no provider Delete. */
   readonly retainOnDelete: boolean;
+  /** URN of the resource whose deletion takes this one with it (the engine then skips this one's Delete); "" if none. */
+  readonly deletedWith: string;
+  /** Input paths whose change replaces the resource, on top of what the provider says. */
+  readonly replaceOnChanges: readonly string[];
+  /** Input paths whose change Pulumi ignores after creation. */
+  readonly ignoreChanges: readonly string[];
   /** Deleted before its replacement is created (what holds an attachment another copy could not take). */
   readonly deleteBeforeReplace: boolean;
+  /** Provider operation timeouts as Pulumi duration strings (`"90m"`); an operation not named takes the provider's default. */
+  readonly customTimeouts: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
 export interface Plan {
@@ -107,7 +121,7 @@ function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
 }
 
-/** A mock monitor that also keeps what the real engine would see: parent, dependencies, protect. */
+/** A mock monitor that also keeps what the real engine would see: parent, dependencies and every lifecycle option. */
 class RecordingMonitor extends MockMonitor {
   readonly recorded: PlannedResource[] = [];
 
@@ -116,6 +130,13 @@ class RecordingMonitor extends MockMonitor {
       if (!err) {
         const secretInputs: string[] = [];
         const inputs = redactWire(req.getObject()?.toJavaScript() ?? {}, secretInputs) as Record<string, unknown>;
+        const dependencies = [...req.getDependenciesList()].sort();
+        const carried = new Set<string>();
+        req.getPropertydependenciesMap().forEach((deps: any) => deps.getUrnsList().forEach((u: string) => carried.add(u)));
+        const timeouts = req.getCustomtimeouts();
+        const customTimeouts = timeouts
+          ? Object.fromEntries(([["create", timeouts.getCreate()], ["update", timeouts.getUpdate()], ["delete", timeouts.getDelete()]] as const).filter(([, v]) => v))
+          : {};
         this.recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
@@ -124,10 +145,15 @@ class RecordingMonitor extends MockMonitor {
           custom: req.getCustom(),
           inputs,
           secretInputs,
-          dependencies: [...req.getDependenciesList()].sort(),
+          dependencies,
+          dependsOn: dependencies.filter((u) => !carried.has(u)),
           protect: req.getProtect() === true,
           retainOnDelete: req.getRetainondelete() === true,
+          deletedWith: req.getDeletedwith() ?? "",
+          replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+          ignoreChanges: [...req.getIgnorechangesList()].sort(),
           deleteBeforeReplace: req.getDeletebeforereplace() === true,
+          customTimeouts,
         });
       }
       callback(err, resp);

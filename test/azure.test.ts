@@ -75,6 +75,7 @@ describe("Azure: VM", () => {
   it("keeps the workspace on a protected data disk that the VM only attaches", () => {
     const disk = one(plan, "azure-native:compute:Disk");
     expect(disk.protect).toBe(true);
+    expect(disk.parent).toMatch(/codewhale-remote:azure:WorkspaceDisk::workspace$/);
     const dataDisks = get(one(plan, "azure-native:compute:VirtualMachine").inputs, "storageProfile.dataDisks");
     expect(dataDisks).toEqual([expect.objectContaining({ lun: 0, createOption: "Attach", deleteOption: "Detach" })]);
   });
@@ -110,10 +111,13 @@ describe("Azure: secrets", () => {
     expect(role.scope).toContain("keyvault:Vault");
   });
 
-  it("stores exactly the secrets the host references, each as a Pulumi secret", () => {
+  it("keeps one secret per vault slot, each value a Pulumi secret (unused slots: azure-lifecycle.test.ts)", () => {
     const secrets = byType(plan, "azure-native:keyvault:Secret");
-    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["host-config", "provider-api-key", "runtime-token", "telegram-bot-token"]);
-    for (const s of secrets) expect(get(s.inputs, "properties.value")).toBe("[secret]");
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["feishu-app-secret", "host-config", "provider-api-key", "runtime-token", "telegram-bot-token"]);
+    for (const s of secrets) {
+      expect(get(s.inputs, "properties.value")).toBe("[secret]");
+      expect(s.secretInputs).toContain("properties.value");
+    }
   });
 
   it("exports the runtime token as a secret and the commands a user needs", () => {

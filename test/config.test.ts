@@ -48,7 +48,8 @@ describe("a valid config", () => {
     expect(spec.model).toBe("auto");
     expect(spec.codewhale.version).toBe("0.9.9");
     expect(spec.chat).toMatchObject({ allowlist: [], allowUnlisted: false, allowGroups: false, groupPrefix: "/cw" });
-    expect(spec.azure).toMatchObject({ vmSize: "Standard_B2s", dataDiskSizeGb: 32, keyVaultRetentionDays: 90 });
+    expect(spec.azure).toMatchObject({ architecture: "x64", dataDiskSizeGb: 32, keyVaultRetentionDays: 90 });
+    expect(spec.azure.vmSize).toBeUndefined(); // the Azure target picks the default per architecture
     expect(missingSecrets).toEqual([]);
   });
 

@@ -2,12 +2,15 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureSettings } from "../../config/spec";
+import { resolveVmSize } from "./vm-sizes";
 
 export interface AgentVmArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: pulumi.Input<string>;
   readonly networkSecurityGroupId: pulumi.Input<string>;
   readonly settings: AzureSettings;
+  /** The workspace disk (a WorkspaceDisk in its own resource group), attached at LUN 0; absent: no data disk. */
+  readonly dataDiskId?: pulumi.Input<string>;
   readonly computerName: string;
   readonly sshPublicKey: string;
   /** Base64 cloud-config. Holds no secret; stable across day-2 changes (a change replaces the VM). */
@@ -21,14 +24,33 @@ const UBUNTU_2404 = {
   arm64: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server-arm64", version: "latest" },
 } as const;
 
+/**
+ * VM inputs Azure sets only at creation: it refuses a PUT that changes customData, adminUsername or the SSH
+ * public keys of an existing VM, and azure-native does not always flag such inputs as replacing
+ * (pulumi-azure-native #577). With `replaceOnChanges` Pulumi replaces the VM instead; a path covers every
+ * path below it (engine: pkg/resource/deploy/step_generator.go applyReplaceOnChanges, PropertyPath.Contains).
+ * Replacing is safe because the VM holds no state: the workspace disk is a separate resource, detached when
+ * the old VM is deleted (deleteBeforeReplace) and attached to the new one, and the rollout re-runs there.
+ * - customData: changes only when the bridge or this program's host layout changes, never on day-2 config.
+ * - adminUsername, ssh.publicKeys: rotating the SSH key or renaming the login user replaces the VM.
+ * - imageReference: a change of architecture (x64 <-> arm64 image) needs a new OS disk.
+ */
+export const VM_CREATE_ONLY_INPUTS = [
+  "osProfile.customData",
+  "osProfile.adminUsername",
+  "osProfile.linuxConfiguration.ssh.publicKeys",
+  "storageProfile.imageReference",
+] as const;
+
 /** Where the data disk appears on the VM: azure-vm-utils' name first (SCSI and NVMe), the agent's after. */
 export const AZURE_DATA_DEVICES = ["/dev/disk/azure/data/by-lun/0", "/dev/disk/azure/scsi1/lun0"] as const;
 
 /**
  * The agent VM and its network edge: VNet and subnet (behind the SSH-only NSG, with a Key Vault service
- * endpoint so the vault firewall can admit this subnet alone), a static Standard public IP, a NIC, an
- * optional data disk that outlives the VM, and the VM itself: SSH keys only, system-assigned identity,
- * Trusted Launch, managed boot diagnostics, platform patching.
+ * endpoint so the vault firewall can admit this subnet alone), a static Standard public IP, a NIC, and the VM
+ * itself: SSH keys only, system-assigned identity, Trusted Launch, managed boot diagnostics, platform
+ * patching. The workspace disk is not this component's: it lives in its own resource group (WorkspaceDisk)
+ * and the VM only attaches it, so the VM can be replaced at will.
  */
 export class AgentVm extends pulumi.ComponentResource {
   readonly vmName: pulumi.Output<string>;
@@ -36,7 +58,6 @@ export class AgentVm extends pulumi.ComponentResource {
   readonly principalId: pulumi.Output<string>;
   readonly publicIp: pulumi.Output<string>;
   readonly subnetId: pulumi.Output<string>;
-  readonly dataDiskId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AgentVmArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:azure:AgentVm", name, {}, opts);
@@ -75,26 +96,11 @@ export class AgentVm extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The disk is protected and retained: replacing or destroying the VM never takes the workspace with it.
-    const disk =
-      s.dataDiskSizeGb > 0
-        ? new compute.Disk(
-            `${name}-data`,
-            {
-              ...common,
-              sku: { name: compute.DiskStorageAccountTypes.StandardSSD_LRS },
-              diskSizeGB: s.dataDiskSizeGb,
-              creationData: { createOption: compute.DiskCreateOption.Empty },
-            },
-            { parent: this, protect: true, retainOnDelete: true },
-          )
-        : undefined;
-
     const vm = new compute.VirtualMachine(
       `${name}-vm`,
       {
         ...common,
-        hardwareProfile: { vmSize: s.vmSize },
+        hardwareProfile: { vmSize: resolveVmSize(s) },
         identity: { type: compute.ResourceIdentityType.SystemAssigned },
         networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
         osProfile: {
@@ -125,16 +131,15 @@ export class AgentVm extends pulumi.ComponentResource {
             diskSizeGB: s.osDiskSizeGb,
             managedDisk: { storageAccountType: compute.StorageAccountTypes.StandardSSD_LRS },
           },
-          dataDisks: disk
-            ? [{ lun: 0, createOption: compute.DiskCreateOptionTypes.Attach, deleteOption: compute.DiskDeleteOptionTypes.Detach, managedDisk: { id: disk.id } }]
+          // Detach, never Delete: deleting the VM (a replacement, a destroy) leaves the workspace disk alone.
+          dataDisks: args.dataDiskId
+            ? [{ lun: 0, createOption: compute.DiskCreateOptionTypes.Attach, deleteOption: compute.DiskDeleteOptionTypes.Detach, managedDisk: { id: args.dataDiskId } }]
             : [],
         },
       },
       {
         parent: this,
-        // customData is create-only on Azure: say so, rather than let a silent diff linger. It changes only
-        // when the bridge or this program's host layout changes, never on day-2 config.
-        replaceOnChanges: ["osProfile.customData"],
+        replaceOnChanges: [...VM_CREATE_ONLY_INPUTS],
         // The data disk attaches to one VM at a time: the old VM must be gone before the new one attaches it.
         deleteBeforeReplace: true,
       },
@@ -148,7 +153,6 @@ export class AgentVm extends pulumi.ComponentResource {
     });
     this.publicIp = ip.ipAddress.apply((a) => a ?? "");
     this.subnetId = subnet.id;
-    this.dataDiskId = disk ? disk.id : pulumi.output(undefined);
     this.registerOutputs({ vmName: this.vmName, vmId: this.vmId, principalId: this.principalId, publicIp: this.publicIp, subnetId: this.subnetId });
   }
 }

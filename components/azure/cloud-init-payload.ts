@@ -7,6 +7,16 @@ import type { HostPayload } from "../../cloud-init/model";
 import { renderCloudConfig } from "../../cloud-init/render-cloud-config";
 import { AZURE_DATA_DEVICES } from "./agent-vm";
 
+/**
+ * How long the rollout waits for a first boot's cloud-init (package_update + packages; the units start with
+ * `--no-block`, so they are not part of it). The rollout bounds the wait with `timeout`, then goes on.
+ */
+export const CLOUD_INIT_WAIT_SECONDS = 1200;
+/** systemd's DefaultTimeoutStartSec, what a unit without TimeoutStartSec= gets. */
+export const SYSTEMD_DEFAULT_START_TIMEOUT_SECONDS = 90;
+/** Slack for the VM agent: queueing the command, starting the shell, reporting back. */
+export const ROLLOUT_MARGIN_SECONDS = 300;
+
 /** Azure customData limit (decoded bytes). */
 export const CUSTOM_DATA_LIMIT = 64 * 1024;
 
@@ -24,16 +34,54 @@ export interface RenderedAzurePayload {
   readonly manifest: string;
 }
 
+/** TimeoutStartSec= of a rendered unit, in seconds (we render plain seconds; anything else is refused). */
+export function unitStartTimeoutSeconds(unitText: string): number {
+  const lines = unitText.split("\n").filter((l) => l.startsWith("TimeoutStartSec="));
+  if (lines.length === 0) return SYSTEMD_DEFAULT_START_TIMEOUT_SECONDS;
+  const value = lines[lines.length - 1]!.slice("TimeoutStartSec=".length).trim();
+  if (!/^\d+$/.test(value)) throw new Error(`TimeoutStartSec=${value}: the rollout budget needs plain seconds`);
+  return Number(value);
+}
+
+/**
+ * The worst case of what the rollout waits for: cloud-init (bounded), then `systemctl restart` of every host
+ * unit, which returns when each start job has finished or timed out. Taken as the sum of the units' start
+ * timeouts (codewhale-config's covers its whole retry schedule: CONFIG_START_TIMEOUT_SECONDS), which bounds
+ * any order systemd runs them in.
+ */
+export function rolloutTimeBudget(payload: HostPayload): { readonly perUnit: Readonly<Record<string, number>>; readonly total: number } {
+  const perUnit: Record<string, number> = {};
+  for (const unit of payload.units) {
+    const file = payload.files.find((f) => f.path === `/etc/systemd/system/${unit}`);
+    if (!file) throw new Error(`the payload lists unit ${unit} but carries no unit file for it`);
+    perUnit[unit] = unitStartTimeoutSeconds(file.content);
+  }
+  const total = CLOUD_INIT_WAIT_SECONDS + Object.values(perUnit).reduce((a, b) => a + b, 0) + ROLLOUT_MARGIN_SECONDS;
+  return { perUnit, total };
+}
+
 /** Pure rendering, separate from the component so tests and the bundle call it directly. */
-export function renderAzurePayload(spec: StackSpec, vaultName: string): RenderedAzurePayload {
+export function azureHostPayload(spec: StackSpec, vaultName: string): HostPayload {
   const dataDevices = spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
-  const payload = buildHostPayload(spec, {
+  return buildHostPayload(spec, {
     delivery: keyVaultDelivery(`https://${vaultName}.vault.azure.net`),
     dataDevices,
     sshLoginUser: spec.azure.adminUsername,
     // Azure patches the OS itself (patchMode AutomaticByPlatform on the VM).
     unattendedUpgrades: false,
   });
+}
+
+/**
+ * The rollout run command's time limit for this stack. Known before the vault name (no unit timeout depends
+ * on it), so it can also size the Pulumi operation timeout, which takes no Output.
+ */
+export function azureRolloutTimeoutSeconds(spec: StackSpec): number {
+  return rolloutTimeBudget(azureHostPayload(spec, "budget")).total;
+}
+
+export function renderAzurePayload(spec: StackSpec, vaultName: string): RenderedAzurePayload {
+  const payload = azureHostPayload(spec, vaultName);
   const cloudConfig = renderCloudConfig(payload);
   // mtime 0 and a fixed level keep the bytes identical run to run (a diff would replace the VM).
   const gz = gzipSync(Buffer.from(cloudConfig, "utf8"), { level: 9 });
@@ -41,7 +89,12 @@ export function renderAzurePayload(spec: StackSpec, vaultName: string): Rendered
   if (gz.length > CUSTOM_DATA_LIMIT) {
     throw new Error(`customData is ${gz.length} bytes compressed; Azure accepts at most ${CUSTOM_DATA_LIMIT}`);
   }
-  return { payload, cloudConfig, customData: gz.toString("base64"), manifest: hostConfigManifest(payload.configFiles) };
+  return {
+    payload,
+    cloudConfig,
+    customData: gz.toString("base64"),
+    manifest: hostConfigManifest(payload.configFiles),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { bridges } from "../../bridges/registry";
 import { commonArtifacts } from "../../cloud-init/bundle";
 import { HOST_CONFIG_SECRET, KEY_VAULT_CONFIG_DIR } from "../../cloud-init/delivery";
 import { APPLY_COMMAND } from "../../cloud-init/host-payload";
@@ -11,14 +12,28 @@ import { RUNTIME_PORT } from "../../cloud-init/model";
 import type { ConfigProblem } from "../../config/errors";
 import { AZURE_LOCATION_KEY } from "../../config/keys";
 import { setCommand } from "../../config/load";
-import type { StackSpec } from "../../config/spec";
+import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { parseCidr } from "../../config/values";
 import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
 import type { CloudTarget, Deployment } from "../target";
 import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
-import { CloudInitPayload } from "./cloud-init-payload";
+import { CLOUD_INIT_WAIT_SECONDS, CloudInitPayload, ROLLOUT_MARGIN_SECONDS, azureRolloutTimeoutSeconds } from "./cloud-init-payload";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
+import { vmSizeProblems } from "./vm-sizes";
+import { WorkspaceDisk } from "./workspace-disk";
+
+/**
+ * Every secret id this program may put in the vault, whatever the stack's config: the manifest, the runtime
+ * token, the provider key and every bridge's secrets. SecretStore keeps one resource per slot for the
+ * stack's life (unused ones hold a tombstone) because a secret can be neither deleted nor re-created from
+ * the deployer (secret-store.ts). Adding a bridge adds slots; removing a slot from this list leaves its
+ * secret in the vault, out of the stack.
+ */
+export function vaultSecretSlots(): string[] {
+  const ids = [HOST_CONFIG_SECRET, RUNTIME_TOKEN_SECRET, PROVIDER_KEY_SECRET, ...bridges.flatMap((b) => b.secrets.map((s) => s.secretId))];
+  return [...new Set(ids)].sort();
+}
 
 /** `cw<stack>-<random>`: 3-24 chars, starts with a letter, no double hyphen; random because names are global and kept 7-90 days after delete. */
 export function vaultNamePrefix(stack: string): string {
@@ -46,6 +61,7 @@ function validate(spec: StackSpec): ConfigProblem[] {
       fix: setCommand(["azure", "vnetCidr"], vnet.suggestion ?? "10.42.0.0/24"),
     });
   }
+  problems.push(...vmSizeProblems(spec.azure));
   return problems;
 }
 
@@ -55,17 +71,21 @@ function deploy(spec: StackSpec): Deployment {
   const client = authorization.getClientConfigOutput();
 
   const group = new resources.ResourceGroup("agent", { location, tags });
-  const suffix = new random.RandomString("vault-suffix", { length: 8, special: false, upper: false });
+  // A vault replaced under the same name would collide with its soft-deleted self for 7-90 days (purge
+  // protection): whatever replaces the vault (its location, hence its group) draws a new suffix too.
+  const suffix = new random.RandomString("vault-suffix", { length: 8, special: false, upper: false, keepers: { location } });
   const vaultName = pulumi.interpolate`${vaultNamePrefix(spec.stack)}${suffix.result}`;
   const runtimeToken = createRuntimeToken();
 
   const payload = new CloudInitPayload("host", { spec, vaultName });
+  const workspace = spec.azure.dataDiskSizeGb > 0 ? new WorkspaceDisk("workspace", { location, sizeGb: spec.azure.dataDiskSizeGb, tags }) : undefined;
   const firewall = new SshOnlyFirewall("ssh", { resourceGroupName: group.name, location, allowedCidrs: spec.ssh.allowedCidrs, tags });
   const vm = new AgentVm("agent", {
     resourceGroupName: group.name,
     location,
     networkSecurityGroupId: firewall.networkSecurityGroupId,
     settings: spec.azure,
+    dataDiskId: workspace?.diskId,
     computerName: `codewhale-${spec.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63),
     sshPublicKey: spec.ssh.publicKey,
     customData: payload.customData,
@@ -84,12 +104,14 @@ function deploy(spec: StackSpec): Deployment {
     allowedSubnetId: vm.subnetId,
     readerPrincipalId: vm.principalId,
     secrets: vaultSecrets,
+    slots: vaultSecretSlots(),
     retentionDays: spec.azure.keyVaultRetentionDays,
     tags,
   });
 
   // Day-2 rollout through the VM agent: re-runs whenever the manifest or a secret version changes, and
   // makes the host re-fetch, reinstall if the version moved, and restart. No SSH, no VM replacement.
+  const rolloutTimeout = azureRolloutTimeoutSeconds(spec);
   const trigger = pulumi.all([payload.manifest, store.secretVersions]).apply(([m, v]) => createHash("sha256").update(m).update(v.join("\n")).digest("hex"));
   new compute.VirtualMachineRunCommandByVirtualMachine(
     "rollout",
@@ -101,15 +123,23 @@ function deploy(spec: StackSpec): Deployment {
       source: { script: pulumi.interpolate`#!/bin/sh
 # codewhale-remote rollout ${trigger}
 set -eu
-cloud-init status --wait >/dev/null 2>&1 || true
+timeout ${CLOUD_INIT_WAIT_SECONDS} cloud-init status --wait >/dev/null 2>&1 || true
 ${APPLY_COMMAND}
 ` },
       asyncExecution: false,
-      timeoutInSeconds: 1800,
+      // Derived from what the script waits for (cloud-init-payload.ts rolloutTimeBudget): a first boot's
+      // config fetch retries and install must fit, or a slow but healthy rollout fails the deployment.
+      timeoutInSeconds: rolloutTimeout,
       treatFailureAsDeploymentFailure: true,
       tags,
     },
-    { parent: vm, dependsOn: [store] },
+    {
+      parent: vm,
+      dependsOn: [store],
+      // azure-native waits for a synchronous run command as long as the operation timeout allows (default
+      // 2 hours, provider.go azureContext): hold it above the command's own limit explicitly.
+      customTimeouts: { create: `${rolloutTimeout + ROLLOUT_MARGIN_SECONDS}s`, update: `${rolloutTimeout + ROLLOUT_MARGIN_SECONDS}s` },
+    },
   );
 
   const sshUser = spec.azure.adminUsername;
@@ -121,6 +151,8 @@ ${APPLY_COMMAND}
     runtimeToken: pulumi.secret(runtimeToken.result),
     keyVaultName: store.vaultName,
     resourceGroupName: group.name,
+    // The group `pulumi destroy` never deletes (README, "Destroy"): note it before destroying the stack.
+    ...(workspace ? { workspaceResourceGroupName: workspace.resourceGroupName } : {}),
   };
   const artifacts = pulumi.all([payload.rendered, vm.publicIp]).apply(([r, ip]): Record<string, string> => ({
     "cloud-config.yaml": r.cloudConfig,
@@ -130,7 +162,12 @@ ${APPLY_COMMAND}
       host: ip || "<public-ip>",
       secretsParagraph:
         "Secrets live in Azure Key Vault (RBAC, purge protection, firewall admitting only the VM subnet). At boot and on every rollout, `codewhale-config.service` reads them with the VM's managed identity and writes `/run/codewhale/*.env` (tmpfs). customData carries none of them.",
-      extraSteps: ["- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`."],
+      extraSteps: [
+        "- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`.",
+        ...(workspace
+          ? ["- Destroy keeping the workspace disk (resource group `pulumi stack output workspaceResourceGroupName`): `pulumi destroy --exclude-protected`; the README's Azure section gives the commands that remove the stack, with or without the disk."]
+          : []),
+      ],
     }),
   }));
   return { outputs, artifacts };
