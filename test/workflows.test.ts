@@ -270,6 +270,43 @@ describe("what each job can see (least privilege)", () => {
   });
 });
 
+describe("docs/GITOPS.md", () => {
+  // The doc's table, row by row, against the exposures the workflows have.
+  const doc = readFileSync(path.join(root, "docs/GITOPS.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## What each job can read and write"), doc.indexOf("`test/workflows.test.ts` holds"));
+  const rows = section.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const ROWS: Record<string, string[]> = {
+    "`list stacks`, `check`, `plan`": ["pull-request.yml stacks/list", "pull-request.yml check", "pull-request.yml plan", "deploy.yml stacks/list", "drift.yml stacks/list"],
+    "`preview` → `read`": ["pull-request.yml preview/read [preview]"],
+    "`drift` → `read`": ["drift.yml drift/read [drift]"],
+    "`deploy runs in flight`": ["drift.yml deploys"],
+    "`guard`": ["deploy.yml deploy/guard [deploy]", "drift.yml drift/guard [reconcile]"],
+    "`deploy` → `write`, `drift` (reconcile) → `write`": ["deploy.yml deploy/write [deploy]", "drift.yml drift/write [reconcile]"],
+  };
+  const ticks = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+  const names = (cell: string) => ticks(cell).flatMap((t) => (t.endsWith("/KEY") ? [t.replace("/KEY", ""), t.replace(/_ID\/KEY$/, "_KEY")] : [t]));
+
+  it("has one row per job kind, covering every job", () => {
+    expect(rows.map((r) => r[0])).toEqual(Object.keys(ROWS));
+    expect(Object.values(ROWS).flat().sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it("says what the workflows give each job: environment, token permissions, secrets", () => {
+    const byName = Object.fromEntries(rows.map((r) => [r[0]!, r]));
+    for (const [row, jobs] of Object.entries(ROWS)) {
+      const [, , environment, token, secrets] = byName[row]!;
+      const secretCell = secrets!.startsWith("as `") ? byName[`\`${ticks(secrets!)[0]}\` → \`read\``]![4]! : secrets!;
+      for (const job of jobs) {
+        const e = EXPECTED[job]!;
+        expect(environment === "the stack's" ? "the stack's" : "none", `${row}: ${job}`).toBe(e.environment);
+        expect(Object.fromEntries(ticks(token!).map((t) => t.split(": ") as [string, string])), `${row}: ${job}`).toEqual(e.permissions);
+        const listed = secretCell.startsWith("none") ? [] : names(secretCell).filter((n) => /^[A-Z_]+$/.test(n));
+        expect(listed.sort(), `${row}: ${job}`).toEqual([...e.secrets].sort());
+      }
+    }
+  });
+});
+
 describe("the pipeline", () => {
   const pr = workflow("pull-request.yml");
   const stack = workflow("stack.yml");
