@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { RUNTIME_UNIT } from "../cloud-init/units";
 import { ACTION_INPUTS } from "./fixtures/action-inputs";
 
 // Its ESM build require()s the Go WebAssembly shim, which fails under ESM: load the CommonJS build.
@@ -79,6 +80,8 @@ describe("workflows", () => {
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
     for (const line of script.trim().split("\n")) expect(line).toMatch(/systemctl (is-active --quiet|list-units) /);
+    // It waits for the unit the payload really installs.
+    expect(script).toContain(`systemctl is-active --quiet ${RUNTIME_UNIT}`);
   });
 
   const usesLines = files.flatMap((f) =>
@@ -400,6 +403,7 @@ describe("the pipeline", () => {
     for (const s of [azure, lighthouse]) {
       expect(s.if).toMatch(/steps\.up\.outcome == 'success'$/);
       expect(s.run).toContain("Host health of $STACK");
+      expect(s.run).toContain(`'^${RUNTIME_UNIT.replace(".", "\\.")} +loaded +active +running'`);
       expect(s.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
     }
   });
