@@ -160,8 +160,10 @@ export function runtimeUnit(delivery: SecretDelivery): string {
       ],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
-      // The OOM killer takes the agent's processes before anything else on the host.
+      // The OOM killer takes the agent's processes before anything else on the host, and under CPU contention
+      // sshd and the bridge (weight 100) come first.
       ["OOMScoreAdjust", "500"],
+      ["CPUWeight", "50"],
       // Neither service can see the other's config or state, even where file modes would already refuse.
       ["InaccessiblePaths", `-${delivery.configDir}/${CONFIG_FILES.bridge} -${delivery.configDir}/${CONFIG_FILES.install} -${BRIDGE_STATE_ROOT} -${LIB_DIR}`],
       ...agentHardening,
