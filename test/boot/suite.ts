@@ -234,12 +234,17 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       expect(got.TasksMax).toBe(String(h.p.spec.runtimeLimits.tasksMax));
     });
 
-    it("enforces IPAddressDeny in this container (the BPF firewall works here), and root reaches the host endpoints", async () => {
+    it("keeps the service users off the host endpoints by the host firewall alone, enforces IPAddressDeny here, and root still reaches them", async () => {
       for (const address of HOST_ENDPOINT_ADDRESSES) {
         const url = `http://${address}/`;
         expect((await h.c.exec(["curl", "-fsS", "-m", "5", url])).stdout, `root reaches ${url}`).toContain("host-endpoint-fixture");
         const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
         expect(denied.code, `a root unit with IPAddressDeny=${address}`).not.toBe(0);
+        // The host firewall alone (no IPAddressDeny=, outside every codewhale unit): a service user's packets are dropped.
+        for (const user of h.p.payload.users) {
+          const asUser = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", `--uid=${user.name}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
+          expect(asUser.code, `${user.name} -> ${url} outside its unit`).not.toBe(0);
+        }
       }
       const table = (await h.c.exec(["nft", "list", "table", "inet", "codewhale_remote"], { check: true })).stdout;
       expect(table).toMatch(/policy drop/);
