@@ -238,11 +238,12 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       for (const address of HOST_ENDPOINT_ADDRESSES) {
         const url = `http://${address}/`;
         expect((await h.c.exec(["curl", "-fsS", "-m", "5", url])).stdout, `root reaches ${url}`).toContain("host-endpoint-fixture");
-        const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
+        // A dropped packet never answers; the endpoint answers in milliseconds, so one second tells them apart.
+        const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "1", url], { timeoutMs: 20_000 });
         expect(denied.code, `a root unit with IPAddressDeny=${address}`).not.toBe(0);
         // The host firewall alone (no IPAddressDeny=, outside every codewhale unit): a service user's packets are dropped.
         for (const user of h.p.payload.users) {
-          const asUser = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", `--uid=${user.name}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
+          const asUser = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", `--uid=${user.name}`, "curl", "-fsS", "-m", "1", url], { timeoutMs: 20_000 });
           expect(asUser.code, `${user.name} -> ${url} outside its unit`).not.toBe(0);
         }
       }
