@@ -25,7 +25,9 @@ export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevic
   const manual = payload.inlineConfigFiles ? payload : buildHostPayload(spec, { delivery: envFileDelivery(), dataDevices, sshLoginUser: payload.sshLoginUser, unattendedUpgrades: true });
   const bootstrap = renderShellBootstrap(manual);
   const out: Record<string, string> = { "bootstrap.sh": bootstrap };
-  for (const f of payload.files) if (f.path.startsWith("/etc/systemd/system/")) out[`units/${f.path.split("/").pop()}`] = f.content;
+  const unitDir = "/etc/systemd/system/";
+  // units/<unit> and units/<unit>.d/<drop-in>, as they lie under /etc/systemd/system.
+  for (const f of payload.files) if (f.path.startsWith(unitDir)) out[`units/${f.path.slice(unitDir.length)}`] = f.content;
   for (const f of manual.configFiles) out[`config/${f.name}`] = renderConfigFile(f);
   out["RUNBOOK.md"] = runbook(spec, payload, placeholdersIn(bootstrap), facts);
   return out;

@@ -24,7 +24,7 @@ import {
   type SecretDelivery,
   type ServiceUser,
 } from "./model";
-import { HOST_ENDPOINTS } from "./systemd-unit";
+import { HOST_ENDPOINTS, renderUnitDropIn } from "./systemd-unit";
 import {
   DATA_UNIT,
   FIREWALL_UNIT,
@@ -314,6 +314,13 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     RELOAD_SSHD,
     "",
   ].join("\n");
+  // Units that wait on a config producer (the Key Vault fetch) fail with it when it gives up, and systemd does
+  // not start them again when its own Restart= later succeeds: the producer starts them itself once it has
+  // written the config ("--no-block": a no-op for units already queued at boot or by a rollout).
+  const dependents = units.slice(units.indexOf(delivery.producerUnit ?? "") + 1);
+  const producerDropIn: HostFile[] = delivery.producerUnit
+    ? [unitFile(`${delivery.producerUnit}.d/10-start-services.conf`, renderUnitDropIn({ Service: [["ExecStartPost", `+/usr/bin/systemctl --no-block start ${dependents.join(" ")}`]] }))]
+    : [];
   const files: HostFile[] = [
     sshdDropIn(options.sshLoginUser),
     ...(options.unattendedUpgrades ? [AUTO_UPGRADES] : []),
@@ -323,6 +330,7 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     script("secure-accounts", secureAccountsScript(SERVICE_USERS)),
     script("apply", apply),
     ...delivery.files,
+    ...producerDropIn,
     unitFile(DATA_UNIT, dataUnit(options.dataDevices)),
     unitFile(FIREWALL_UNIT, firewallUnit(delivery)),
     unitFile(INSTALL_UNIT, installUnit(delivery)),

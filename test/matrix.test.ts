@@ -87,7 +87,11 @@ describe("the matrix", () => {
   });
 
   it("renders units that systemd-analyze verify accepts without a word on stderr", () => {
-    const units = distinct((p) => Object.fromEntries(Object.entries(p.artifacts).filter(([k]) => k.startsWith("units/"))));
+    const isDropIn = (k: string) => /^units\/[^/]+\.d\/[^/]+\.conf$/.test(k);
+    const units = distinct((p) => Object.fromEntries(Object.entries(p.artifacts).filter(([k]) => k.startsWith("units/") && !isDropIn(k))));
+    const dropIns = new Map<string, string>();
+    for (const plan of plans.values()) for (const [k, v] of Object.entries(plan.artifacts)) if (isDropIn(k)) dropIns.set(`${k}\0${v}`, v);
+    expect(dropIns.size, "the Key Vault producer's drop-in").toBeGreaterThan(0);
     // verify checks that every ExecStart binary exists: give it a root with the system units and stubs.
     const root = path.join(work, "root");
     mkdirSync(path.join(root, "etc/systemd/system"), { recursive: true });
@@ -107,6 +111,17 @@ describe("the matrix", () => {
       const result = spawnSync("systemd-analyze", ["verify", `--root=${root}`, `/etc/systemd/system/${name}`], { encoding: "utf8" });
       expect(result.stderr, name).toBe("");
       expect(result.status, name).toBe(0);
+    }
+    // Each distinct drop-in, in place beside its unit, verified with it.
+    for (const [key, content] of dropIns) {
+      const rel = key.slice("units/".length, key.indexOf("\0"));
+      const unit = rel.slice(0, rel.indexOf(".d/"));
+      mkdirSync(path.join(root, "etc/systemd/system", `${unit}.d`), { recursive: true });
+      writeFileSync(path.join(root, "etc/systemd/system", rel), content);
+      const result = spawnSync("systemd-analyze", ["verify", `--root=${root}`, `/etc/systemd/system/${unit}`], { encoding: "utf8" });
+      expect(result.stderr, rel).toBe("");
+      expect(result.status, rel).toBe(0);
+      rmSync(path.join(root, "etc/systemd/system", rel));
     }
   });
 
