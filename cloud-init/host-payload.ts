@@ -16,6 +16,7 @@ import {
   type ConfigFile,
   type EnvEntry,
   type HostFile,
+  type AuthorizedKeys,
   type HostPayload,
   type SecretDelivery,
 } from "./model";
@@ -42,6 +43,8 @@ export interface HostOptions {
   readonly delivery: SecretDelivery;
   /** Stable device names of the data disk on this cloud, most specific first; empty = no data disk. */
   readonly dataDevices: readonly string[];
+  /** Install these keys as the admin user's authorized_keys (clouds without a usable key mechanism). */
+  readonly authorizedKeys?: AuthorizedKeys;
 }
 
 const unitFile = (name: string, content: string): HostFile => ({
@@ -173,5 +176,6 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     inlineConfigFiles: delivery.inlineConfigFiles,
     units,
     applyCommand: APPLY_COMMAND,
+    ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
   };
 }

@@ -55,6 +55,17 @@ export interface HostPayload {
   readonly units: readonly string[];
   /** Command that (re)applies config: restarts every unit in order. Used on day-2 rollouts. */
   readonly applyCommand: string;
+  /**
+   * The admin user's SSH public keys, where the cloud has no key mechanism the payload may rely on (Lighthouse:
+   * binding a key pair force-stops the instance). The payload then owns that user's ~/.ssh/authorized_keys.
+   */
+  readonly authorizedKeys?: AuthorizedKeys;
+}
+
+/** An existing (trusted) login user and the exact list of public keys its authorized_keys holds. */
+export interface AuthorizedKeys {
+  readonly user: string;
+  readonly keys: readonly string[];
 }
 
 export const SERVICE_USER = "codewhale";

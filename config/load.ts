@@ -124,7 +124,8 @@ const azureSchema = z
 
 const lighthouseSchema = z
   .object({
-    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id like bundle_starter_mc_med2_02").default("bundle_starter_mc_med2_02"),
+    // Required by the Lighthouse target (its validate says how to list the plans on sale); no default is verified.
+    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id (BundleId of DescribeBundles, e.g. bundle2022_gen_01)").optional(),
     blueprintId: z.string().regex(/^lhbp-[a-z0-9]+$/, "must be a Lighthouse blueprint id like lhbp-xxxxxxxx").optional(),
     zone: z.string().regex(/^[a-z]+-[a-z]+-\d+$/, "must be a zone like ap-singapore-1").optional(),
     renewFlag: z.enum(["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_AUTO_RENEW"]).default("NOTIFY_AND_AUTO_RENEW"),

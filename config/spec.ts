@@ -29,7 +29,8 @@ export interface AzureSettings {
 }
 
 export interface LighthouseSettings {
-  readonly bundleId: string;
+  /** Required by the Lighthouse target (no default is verified to be on sale); optional for the other clouds. */
+  readonly bundleId?: string;
   /** Required by the Lighthouse target (its validate says how to find one); optional for the other clouds. */
   readonly blueprintId?: string;
   readonly zone?: string;

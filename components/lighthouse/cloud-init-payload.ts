@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import type { StackSpec } from "../../config/spec";
 import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { HostPayload, SecretDelivery } from "../../cloud-init/model";
+import type { AuthorizedKeys, HostPayload, SecretDelivery } from "../../cloud-init/model";
 import { fillSecrets, placeholdersIn, renderShellBootstrap } from "../../cloud-init/render-shell";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
@@ -18,9 +18,18 @@ export interface RenderedLighthousePayload {
   readonly secretIds: readonly string[];
 }
 
-/** Pure rendering, separate from the component so tests, the bundle and the bench call it directly. */
-export function renderLighthousePayload(spec: StackSpec, delivery: SecretDelivery, dataDevices: readonly string[]): RenderedLighthousePayload {
-  const payload = buildHostPayload(spec, { delivery, dataDevices });
+/**
+ * Pure rendering, separate from the component so tests, the bundle and the bench call it directly.
+ * `authorizedKeys`: the login user's keys, which the bootstrap installs (the Lighthouse target always passes
+ * them; a caller rendering for a host without that user leaves them out).
+ */
+export function renderLighthousePayload(
+  spec: StackSpec,
+  delivery: SecretDelivery,
+  dataDevices: readonly string[],
+  authorizedKeys?: AuthorizedKeys,
+): RenderedLighthousePayload {
+  const payload = buildHostPayload(spec, { delivery, dataDevices, ...(authorizedKeys ? { authorizedKeys } : {}) });
   const bootstrap = renderShellBootstrap(payload);
   return { payload, bootstrap, secretIds: placeholdersIn(bootstrap) };
 }
@@ -34,27 +43,57 @@ export function tatContent(bootstrap: string, values: Readonly<Record<string, st
   return content;
 }
 
+/** TAT's `description` is at most 120 characters. */
+const TAT_DESCRIPTION_LIMIT = 120;
+
+/**
+ * The invocation's description names the image the system disk was installed from. Every input of the TAT
+ * attachment is ForceNew (resource_tc_tat_invocation_command_attachment.go), so a new image (a blueprintId
+ * change, which the provider applies in place with ResetInstance: the system disk is formatted, the instance id
+ * and the data disk stay) replaces the invocation and the bootstrap runs again on the fresh system, after the
+ * reinstall (the invocation depends on the instance).
+ */
+export function tatDescription(blueprintId: string): string {
+  const text = `codewhale-remote: converge the agent host (idempotent); system ${blueprintId}`;
+  if (text.length > TAT_DESCRIPTION_LIMIT) throw new Error(`TAT description over ${TAT_DESCRIPTION_LIMIT} characters: ${text}`);
+  return text;
+}
+
 export interface CloudInitPayloadArgs {
   readonly spec: StackSpec;
   readonly delivery: SecretDelivery;
+  /** Login user and keys the bootstrap installs. */
+  readonly authorizedKeys: AuthorizedKeys;
+  /** The instance's current blueprint id: a new one re-runs the bootstrap (see tatDescription). */
+  readonly systemImage: pulumi.Input<string>;
   /** Stable device names of the data disk, most specific first; empty = no data disk. */
   readonly dataDevices: pulumi.Input<readonly string[]>;
   /** Secret id -> value (a secret Output) for every placeholder of the bootstrap. */
   readonly secretValues: pulumi.Output<Readonly<Record<string, string>>>;
   readonly instanceId: pulumi.Input<string>;
-  /** What must be in place on the instance before the bootstrap runs (key, data disk, firewall). */
+  /** The operations on the instance that must be finished before the bootstrap runs (data disk, firewall). */
   readonly runAfter: readonly pulumi.Resource[];
 }
 
 /**
  * The host payload on Lighthouse, which has no user data: the shell rendering of the shared payload, run as root
  * through TAT (Tencent's automation agent, present on official images). The command content carries the env
- * files with their secrets, so it is a Pulumi secret; nothing else does.
+ * files with their secrets, so it is a Pulumi secret, also as an output (`additionalSecretOutputs`: the
+ * provider's Read sets `content` back from DescribeInvocations on every refresh); nothing else carries them.
  *
- * Day 2: every change of model, allowlist, secrets or version changes the content, and TAT invocations cannot be
- * updated, so Pulumi replaces the invocation: the idempotent bootstrap runs again, rewrites what differs,
- * reinstalls if the version moved and restarts the units, and the old invocation (and the secrets in its record)
- * is deleted. The instance itself is untouched.
+ * TAT keeps it: each invocation record holds the command content, readable with tat:DescribeInvocations
+ * (Invocation.CommandContent) and tat:DescribeInvocationTasks (InvocationTask.CommandDocument) and in the
+ * console, and the TAT API has no call that deletes an invocation. Deleting this resource is CancelInvocation
+ * (service_tencentcloud_tat.go, DeleteTatInvocationById): it stops a run still in progress and leaves the record.
+ * So every rollout adds a record with that rollout's secrets; the README gives the CAM policy that keeps
+ * those reads to the owner.
+ *
+ * Day 2: every change of model, allowlist, secrets, version or SSH key changes the content, and every input is
+ * ForceNew, so Pulumi replaces the invocation: the new bootstrap runs (after an earlier one still running, which
+ * the replacement then cancels; the flock in the bootstrap orders them), rewrites what differs, reinstalls if
+ * the version moved and restarts the units. The instance itself is untouched. RunCommand is retried by the
+ * provider while TAT answers ResourceUnavailable.* (agent not online yet, instance not running:
+ * tccommon.RetryError, up to TENCENTCLOUD_WRITE_RETRY_TIMEOUT minutes, default 5).
  */
 export class CloudInitPayload extends pulumi.ComponentResource {
   readonly rendered: pulumi.Output<RenderedLighthousePayload>;
@@ -62,7 +101,7 @@ export class CloudInitPayload extends pulumi.ComponentResource {
 
   constructor(name: string, args: CloudInitPayloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:lighthouse:CloudInitPayload", name, {}, opts);
-    this.rendered = pulumi.output(args.dataDevices).apply((devices) => renderLighthousePayload(args.spec, args.delivery, devices));
+    this.rendered = pulumi.output(args.dataDevices).apply((devices) => renderLighthousePayload(args.spec, args.delivery, devices, args.authorizedKeys));
     const content = pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => tatContent(r.bootstrap, values)));
     const invocation = new tencentcloud.tat.InvocationCommandAttachment(
       `${name}-bootstrap`,
@@ -71,14 +110,14 @@ export class CloudInitPayload extends pulumi.ComponentResource {
         content,
         commandType: "SHELL",
         commandName: TAT_COMMAND_NAME,
-        description: "codewhale-remote: converge the agent host (idempotent)",
+        description: pulumi.output(args.systemImage).apply(tatDescription),
         username: "root",
         workingDirectory: "/root",
         timeout: TAT_TIMEOUT_SECONDS,
         // A saved command would keep the content (and its secrets) in the account after the run.
         saveCommand: false,
       },
-      { parent: this, dependsOn: [...args.runAfter] },
+      { parent: this, dependsOn: [...args.runAfter], additionalSecretOutputs: ["content"] },
     );
     this.invocationId = invocation.id;
     this.registerOutputs({ invocationId: this.invocationId });

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { commonArtifacts } from "../../cloud-init/bundle";
 import { ENV_FILE_CONFIG_DIR } from "../../cloud-init/delivery";
 import { RUNTIME_PORT } from "../../cloud-init/model";
@@ -18,8 +17,18 @@ import { SshOnlyFirewall } from "./ssh-only-firewall";
 const MAX_NAME = 60;
 const named = (base: string, suffix = "") => `${base.slice(0, MAX_NAME - suffix.length)}${suffix}`;
 
-/** Login user of Tencent's Ubuntu images; the Lighthouse key pair is bound to it. */
+/** Login user of Tencent's Ubuntu images; the bootstrap installs the owner's key for it. */
 export const LIGHTHOUSE_SSH_USER = "ubuntu";
+/**
+ * Months a Lighthouse instance can be bought for (the provider's `period` doc, resource_tc_lighthouse_instance.go:
+ * "Valid values: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60").
+ */
+export const LIGHTHOUSE_PERIODS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
+
+/** Lists the Linux plans on sale in a zone: what the bundleId problem tells the user to run. */
+export function describeBundlesCommand(region: string, zone: string | undefined): string {
+  return `tccli lighthouse DescribeBundles --region ${region}${zone ? ` --Zones '["${zone}"]'` : ""} --Filters '[{"Name":"support-platform-type","Values":["LINUX_UNIX"]},{"Name":"bundle-state","Values":["ONLINE"]}]' --filter 'BundleSet[?BundleSalesState==\`AVAILABLE\`].[BundleId,CPU,Memory,SystemDiskSize,MonthlyBandwidth,Price.InstancePrice.DiscountPrice]'`;
+}
 /** Lighthouse accepts at most 100 firewall rules per instance; one rule per allowed CIDR. */
 export const MAX_FIREWALL_RULES = 100;
 
@@ -33,7 +42,7 @@ export function lighthouseDataDevices(diskId: string | undefined): string[] {
 
 const slug = (stack: string) => stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 
-/** The console command that prints the instance's public address (provider v0.2.3 does not report it). */
+/** Prints the instance's public address from the API: a fallback for `publicIp` (e.g. after a manual change). */
 export function publicIpCommand(region: string, instanceId: string): string {
   return `tccli lighthouse DescribeInstances --region ${region} --InstanceIds '["${instanceId}"]' --filter 'InstanceSet[0].PublicAddresses[0]' --output text`;
 }
@@ -60,6 +69,22 @@ function validate(spec: StackSpec): ConfigProblem[] {
       fix: setCommand(["lighthouse", "blueprintId"], "lhbp-xxxxxxxx"),
     });
   }
+  if (!lh.bundleId) {
+    problems.push({
+      key: "codewhale-remote:lighthouse.bundleId",
+      problem: "is required: plan ids differ by region and generation and none is verified to be on sale everywhere, so there is no default",
+      expected: `the BundleId of a Linux plan with at least 2 GB of memory (the agent builds and tests in its workspace), listed by: ${describeBundlesCommand(region ?? "<region>", lh.zone)}`,
+      fix: setCommand(["lighthouse", "bundleId"], "<BundleId from that list>"),
+    });
+  }
+  if (!LIGHTHOUSE_PERIODS.includes(lh.period)) {
+    problems.push({
+      key: "codewhale-remote:lighthouse.period",
+      problem: `${lh.period} is not a period Lighthouse sells`,
+      expected: `months prepaid: ${LIGHTHOUSE_PERIODS.join(", ")}`,
+      fix: setCommand(["lighthouse", "period"], "1"),
+    });
+  }
   if (lh.dataDiskSizeGb > 0 && !lh.zone) {
     problems.push({
       key: "codewhale-remote:lighthouse.zone",
@@ -79,50 +104,52 @@ function validate(spec: StackSpec): ConfigProblem[] {
 
 function deploy(spec: StackSpec): Deployment {
   const region = spec.tencentRegion!;
-  const settings = { ...spec.lighthouse, blueprintId: spec.lighthouse.blueprintId! };
+  const settings = { ...spec.lighthouse, blueprintId: spec.lighthouse.blueprintId!, bundleId: spec.lighthouse.bundleId! };
   const instanceName = named(settings.instanceName ?? `codewhale-${slug(spec.stack)}`);
   const runtimeToken = createRuntimeToken();
 
   // The firewall's template must exist before the instance, and its rules need the instance: the instance id
   // reaches the firewall through a deferred output, so each component is whole in its own constructor.
+  // Operations on the instance, one at a time: instance -> firewall rules -> disk attachment -> bootstrap.
   const [instanceId, resolveInstanceId] = pulumi.deferredOutput<string>();
   const firewall = new SshOnlyFirewall("ssh", { instanceId, allowedCidrs: spec.ssh.allowedCidrs, templateName: named(instanceName, "-ssh-only") });
-  // Key pair names are unique per region and account (at most 25 letters, digits, _).
-  const keySuffix = new random.RandomString("key-suffix", { length: 6, special: false, upper: false });
   const vm = new AgentVm("agent", {
     settings,
     instanceName,
     dataDiskName: named(instanceName, "-data"),
-    keyName: pulumi.interpolate`cw_${spec.stack.replace(/[^A-Za-z0-9]/g, "").slice(0, 15)}_${keySuffix.result}`,
-    sshPublicKey: spec.ssh.publicKey,
     firewallTemplateId: firewall.templateId,
+    attachDiskAfter: [firewall.rules],
   });
   resolveInstanceId(vm.instanceId);
 
+  const user = LIGHTHOUSE_SSH_USER;
   const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR) });
   const dataDevices = vm.dataDiskId.apply(lighthouseDataDevices);
-  // The bootstrap runs once the key is bound, the data disk attached and the firewall narrowed to SSH.
   const payload = new CloudInitPayload("host", {
     spec,
     delivery: store.delivery,
+    authorizedKeys: { user, keys: [spec.ssh.publicKey] },
+    systemImage: vm.blueprintId,
     dataDevices,
     secretValues: store.values,
     instanceId: vm.instanceId,
-    runAfter: [...vm.ready, firewall],
+    runAfter: [...vm.ready, firewall.rules],
   });
 
-  const user = LIGHTHOUSE_SSH_USER;
   const ipCommand = vm.instanceId.apply((id) => publicIpCommand(region, id));
-  const host = pulumi.interpolate`$(${ipCommand})`;
+  // The provider reads PublicAddresses back from DescribeInstances (resource_tc_lighthouse_instance.go, Read);
+  // the lookup command stands in only if it reported none.
+  const host = pulumi.all([vm.publicIp, ipCommand]).apply(([ip, cmd]) => ip ?? `$(${cmd})`);
   const outputs = {
     instanceId: vm.instanceId,
+    publicIp: vm.publicIp.apply((ip) => ip ?? ""),
     publicIpCommand: ipCommand,
     sshCommand: pulumi.interpolate`ssh ${user}@${host}`,
     sshTunnelCommand: pulumi.interpolate`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${user}@${host}`,
-    nextSteps: ipCommand.apply((cmd) =>
-      nextSteps(spec, user, "$IP", [
-        `Look up the public address (the Tencent provider v0.2.3 does not report it): IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`,
-      ]),
+    nextSteps: pulumi.all([vm.publicIp, ipCommand]).apply(([ip, cmd]) =>
+      ip
+        ? nextSteps(spec, user, ip, ["SSH works once the bootstrap has installed your key (a minute or two after `pulumi up`)."])
+        : nextSteps(spec, user, "$IP", [`Look up the public address: IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`]),
     ),
     runtimeToken: pulumi.secret(runtimeToken.result),
     bootstrapInvocationId: payload.invocationId,
@@ -132,7 +159,7 @@ function deploy(spec: StackSpec): Deployment {
       sshUser: user,
       host: "<public-ip>",
       secretsParagraph:
-        "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). They reach the host only inside the TAT command that runs the bootstrap, which is a Pulumi secret; TAT keeps the command content in the invocation record, so grant TAT read access (tat:DescribeInvocations) to nobody who should not read the secrets. Each rollout deletes the previous invocation.",
+        "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). They reach the host inside the TAT command that runs the bootstrap, which is a Pulumi secret. TAT keeps every invocation's command content, secrets included, and nothing deletes it (removing the invocation from the stack only cancels a run still in progress): deny tat:DescribeInvocations, tat:DescribeInvocationTasks and tat:DescribeCommands to everyone but the owner and the deployer (the README has the CAM policy), and rotate a secret if someone else could read a record.",
       extraSteps: [
         "- Rollouts run the bootstrap again through TAT (command `codewhale-remote-bootstrap`); its output is in the Lighthouse console under the instance's automation (TAT) records. `pulumi up` does not wait for it: check the services afterwards.",
       ],
