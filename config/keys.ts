@@ -47,7 +47,7 @@ export const configKeys = {
   codewhaleRepoUrl: { kind: "string", default: DEFAULT_REPO_URL, description: "Git repository the bridges are checked out from, at tag v<version>." },
   runtimeWorkers: { kind: "integer", default: 2, description: "Runtime worker count (1-8)." },
   azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays." },
-  lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName." },
+  lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName, secretDelivery, sshHostKey." },
 } as const satisfies Record<string, ConfigKey>;
 
 export type ConfigKeyName = keyof typeof configKeys;

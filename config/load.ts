@@ -132,6 +132,10 @@ const lighthouseSchema = z
     period: z.number().int().min(1).max(60).default(1),
     dataDiskSizeGb: z.number().int().min(0).max(4000).refine((n) => n === 0 || n >= 10, "must be 0 (no data disk) or at least 10").default(20),
     instanceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, "must be 1-60 letters, digits, - or _").optional(),
+    // tat: the bootstrap with its secrets runs through TAT (which keeps every invocation's content); ssh: TAT
+    // installs only the SSH key, and the deployer sends the bootstrap over SSH (components/lighthouse).
+    secretDelivery: z.enum(["tat", "ssh"]).default("tat"),
+    sshHostKey: z.string().optional(),
   })
   .strict();
 

@@ -39,6 +39,10 @@ export interface LighthouseSettings {
   /** 0 = no data disk (state then dies with the instance). */
   readonly dataDiskSizeGb: number;
   readonly instanceName?: string;
+  /** How the env files and their secrets reach the host: inside the TAT command, or over SSH from the deployer. */
+  readonly secretDelivery: "tat" | "ssh";
+  /** The host's SSH public host key (one `known_hosts`-style key): the ssh delivery connects only to it. */
+  readonly sshHostKey?: string;
 }
 
 export interface CodewhaleRelease {

@@ -63,6 +63,7 @@ describe("AgentVm under mocks: the cloud's state differs from the config", () =>
       renewFlag: "NOTIFY_AND_AUTO_RENEW",
       period: 1,
       dataDiskSizeGb: 0,
+      secretDelivery: "tat",
     };
     const vm = new AgentVm("agent", { settings: s, instanceName: "n", dataDiskName: "d", firewallTemplateId: "lhft-1", attachDiskAfter: [] });
     // An Output carries several promises (value, known, secret, resources); a real run fails on the first one

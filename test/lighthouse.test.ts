@@ -30,6 +30,7 @@ const T = {
   disk: "tencentcloud:Lighthouse/disk:Disk",
   diskAttachment: "tencentcloud:Lighthouse/diskAttachment:DiskAttachment",
   tat: "tencentcloud:Tat/invocationCommandAttachment:InvocationCommandAttachment",
+  ssh: "command:remote:Command",
 } as const;
 
 const CIDRS = ["203.0.113.7/32", "198.51.100.0/24"];
@@ -331,6 +332,77 @@ describe("Lighthouse: day 2", () => {
   });
 });
 
+describe("Lighthouse: secrets over SSH (lighthouse.secretDelivery ssh)", () => {
+  const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyOfTheInstance0123456789abcdefghijk root@host";
+  let pending: Planned;
+  let pinned: Planned;
+  beforeAll(async () => {
+    pending = await plan({ lighthouse: { ...LH, secretDelivery: "ssh" } }, "ssh");
+    pinned = await plan({ lighthouse: { ...LH, secretDelivery: "ssh", sshHostKey: HOST_KEY } }, "ssh");
+  });
+
+  it("runs only the key prelude through TAT: no secret, no placeholder, shellcheck-clean, host keys printed", () => {
+    for (const p of [pending, pinned]) {
+      const text = script(p);
+      for (const fake of fakes) expect(text.includes(fake)).toBe(false);
+      expect(text).not.toContain("@@CODEWHALE_SECRET:");
+      expect(text).not.toContain("/etc/codewhale");
+      expect(text).toContain("runuser -u 'ubuntu' -- sh -c ");
+      expect(text).toMatch(/cat "\$f"; done$/m);
+      expect(one(p.plan, T.tat).inputs.content).toBe("[secret]");
+    }
+    const file = path.join(work, "ssh-prelude.sh");
+    writeFileSync(file, script(pending));
+    const result = spawnSync("shellcheck", ["-s", "sh", "-S", "style", file], { encoding: "utf8" });
+    expect(result.stdout + result.stderr).toBe("");
+  });
+
+  it("sends nothing over SSH until the host key is pinned, and says how to read it from the TAT output", () => {
+    expect(pending.plan.resources.filter((r) => r.type === T.ssh)).toEqual([]);
+    const steps = String(pending.plan.outputs.nextSteps);
+    expect(steps).toContain(`tccli tat DescribeInvocationTasks --region ap-singapore --Filters '[{"Name":"invocation-id","Values":["inv-`);
+    expect(steps).toContain(`pulumi config set --path lighthouse.sshHostKey`);
+  });
+
+  it("with the key pinned, sends the bootstrap as stdin of one SSH session to the reported address, last of all", () => {
+    const ssh = one(pinned.plan, T.ssh);
+    expect(ssh.inputs).toMatchObject({ create: "sudo -n sh -s", stdin: "[secret]", logging: "stdoutAndStderr" });
+    // The command SDK sends the whole connection as a secret (it may hold a password or key; ours holds neither).
+    expect(rawOf(pinned, T.ssh).connection).toMatchObject({ host: "203.0.113.20", user: "ubuntu", hostKey: HOST_KEY, dialErrorLimit: 40 });
+    expect([...ssh.secretInputs].sort()).toEqual(["connection", "stdin"]);
+    expect(wireOptions.get("host-bootstrap-ssh")?.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdin"]));
+    const urn = (type: string) => one(pinned.plan, type).urn;
+    expect(ssh.dependencies).toEqual(expect.arrayContaining([urn(T.tat), urn(T.rule), urn(T.diskAttachment)]));
+    // What the host receives: the whole bootstrap with its secrets (only there).
+    const stdin = String(rawOf(pinned, T.ssh).stdin);
+    expect(stdin.startsWith("#!/bin/sh\n")).toBe(true);
+    expect(stdin).toContain(`CODEWHALE_RUNTIME_TOKEN=${runtimeToken}\n`);
+    expect(stdin).toContain(`=${FAKE_SECRETS.telegramBotToken}\n`);
+  });
+
+  it("keeps every fake secret out of every input but the SSH session's stdin, and out of the plan", () => {
+    for (const p of [pending, pinned]) {
+      const text = withDecodedBase64(JSON.stringify(p.plan));
+      for (const fake of fakes) expect(text.includes(fake), "plan").toBe(false);
+      for (const [resource, inputs] of p.raw) {
+        for (const [key, value] of Object.entries(inputs)) {
+          if (resource.startsWith(`${T.ssh}::`) && key === "stdin") continue;
+          const json = withDecodedBase64(JSON.stringify(value) ?? "");
+          for (const fake of fakes) expect(json.includes(fake), `${resource}.${key}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("passes every policy", async () => {
+    const context = policyContextFromConfig(rawConfig(LIGHTHOUSE).values);
+    for (const p of [pending, pinned]) {
+      const report = await evaluatePolicies(planSubjects(p.plan.resources), context);
+      expect(report.violations).toEqual([]);
+    }
+  });
+});
+
 describe("Lighthouse config rules", () => {
   const problems = (overrides: Record<string, unknown>, env?: Record<string, string>): string[] => {
     const raw = rawConfig({ ...LIGHTHOUSE, ...overrides });
@@ -353,6 +425,9 @@ describe("Lighthouse config rules", () => {
     ["a data disk without a zone", { lighthouse: { ...LH, zone: undefined } }, /^codewhale-remote:lighthouse\.zone: is required with a data disk/],
     ["a zone of another region", { lighthouse: { ...LH, zone: "ap-guangzhou-3" } }, /^codewhale-remote:lighthouse\.zone: 'ap-guangzhou-3' is not a zone of region ap-singapore/],
     ["a period Lighthouse does not sell", { lighthouse: { ...LH, period: 13 } }, /^codewhale-remote:lighthouse\.period: 13 is not a period Lighthouse sells/],
+    ["a host key without the ssh delivery", { lighthouse: { ...LH, sshHostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJwX2hG8bAcD8aPw9xUcSMcK2ZSCwzTPyPmqm9RFvvO" } }, /^codewhale-remote:lighthouse\.sshHostKey: is set, but lighthouse\.secretDelivery is tat/],
+    ["a host key that is no key", { lighthouse: { ...LH, secretDelivery: "ssh", sshHostKey: "AAAA" } }, /^codewhale-remote:lighthouse\.sshHostKey: is not an OpenSSH public key/],
+    ["an unknown delivery", { lighthouse: { ...LH, secretDelivery: "scp" } }, /^codewhale-remote:lighthouse\.secretDelivery/],
     ["an IPv6 CIDR", { sshAllowedCidrs: ["2001:db8::/64"] }, /^codewhale-remote:sshAllowedCidrs\[0\]: '2001:db8::\/64' is IPv6/],
     ["more CIDRs than Lighthouse has rules", { sshAllowedCidrs: Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`) }, /^codewhale-remote:sshAllowedCidrs: lists 101 CIDRs/],
   ])("refuses %s, naming the key and the fix", (_what, overrides, expected) => {

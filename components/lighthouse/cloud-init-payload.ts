@@ -1,9 +1,10 @@
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import type { StackSpec } from "../../config/spec";
 import { buildHostPayload } from "../../cloud-init/host-payload";
 import type { AuthorizedKeys, HostPayload, SecretDelivery } from "../../cloud-init/model";
-import { fillSecrets, placeholdersIn, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../cloud-init/render-shell";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
 export const TAT_CONTENT_LIMIT = 64 * 1024;
@@ -43,6 +44,40 @@ export function tatContent(bootstrap: string, values: Readonly<Record<string, st
   return content;
 }
 
+/**
+ * What TAT runs when secrets travel over SSH: only the owner's key, then the host's public host keys on stdout
+ * (TAT keeps the output in the invocation task, where the owner reads it to pin `lighthouse.sshHostKey`).
+ * No secret, so nothing secret enters the TAT record.
+ */
+export function renderKeyPrelude(keys: AuthorizedKeys): string {
+  return [
+    "#!/bin/sh",
+    "# codewhale-remote: installs the owner's SSH key; the host bootstrap arrives over SSH. Prints the host keys.",
+    "set -eu",
+    ...renderAuthorizedKeys(keys),
+    'for f in /etc/ssh/ssh_host_*_key.pub; do [ -f "$f" ] && cat "$f"; done',
+    "",
+  ].join("\n");
+}
+
+/** The command the deployer's SSH session runs: the bootstrap arrives on stdin, never in argv. */
+export const SSH_BOOTSTRAP_COMMAND = "sudo -n sh -s";
+/**
+ * How often the SSH delivery dials before giving up (pulumi-command's remote connection retries every dial
+ * error, authentication included, with backoff: connection.go dialWithRetry): covers the minute or two in which
+ * the TAT prelude, which the provider does not wait for, installs the key.
+ */
+export const SSH_DIAL_ATTEMPTS = 40;
+
+/** The ssh delivery: where to connect, and the host key to accept (nothing is sent until it is pinned). */
+export interface SshDelivery {
+  readonly user: string;
+  /** The instance's public address (the provider's publicAddresses). */
+  readonly host: pulumi.Input<string | undefined>;
+  /** `lighthouse.sshHostKey`; absent = not pinned yet: only the key prelude runs. */
+  readonly hostKey?: string;
+}
+
 /** TAT's `description` is at most 120 characters. */
 const TAT_DESCRIPTION_LIMIT = 120;
 
@@ -73,6 +108,8 @@ export interface CloudInitPayloadArgs {
   readonly instanceId: pulumi.Input<string>;
   /** The operations on the instance that must be finished before the bootstrap runs (data disk, firewall). */
   readonly runAfter: readonly pulumi.Resource[];
+  /** Send the bootstrap (and so the secrets) over SSH from the deployer instead of inside the TAT command. */
+  readonly ssh?: SshDelivery;
 }
 
 /**
@@ -98,11 +135,18 @@ export interface CloudInitPayloadArgs {
 export class CloudInitPayload extends pulumi.ComponentResource {
   readonly rendered: pulumi.Output<RenderedLighthousePayload>;
   readonly invocationId: pulumi.Output<string>;
+  /** ssh delivery only: true while no host key is pinned, so the host has its SSH key but no bootstrap yet. */
+  readonly awaitingHostKey: boolean;
 
   constructor(name: string, args: CloudInitPayloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:lighthouse:CloudInitPayload", name, {}, opts);
     this.rendered = pulumi.output(args.dataDevices).apply((devices) => renderLighthousePayload(args.spec, args.delivery, devices, args.authorizedKeys));
-    const content = pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => tatContent(r.bootstrap, values)));
+    const filled = pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => fillSecrets(r.bootstrap, new Map(Object.entries(values)))));
+    // Kept secret whatever it carries: the record in TAT is what must never hold secrets in the ssh delivery,
+    // and one rule (TAT content is a secret) is simpler to hold than two.
+    const content = args.ssh
+      ? pulumi.secret(tatContent(renderKeyPrelude(args.authorizedKeys), {}))
+      : pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => tatContent(r.bootstrap, values)));
     const invocation = new tencentcloud.tat.InvocationCommandAttachment(
       `${name}-bootstrap`,
       {
@@ -120,6 +164,31 @@ export class CloudInitPayload extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...args.runAfter], additionalSecretOutputs: ["content"] },
     );
     this.invocationId = invocation.id;
+    this.awaitingHostKey = args.ssh !== undefined && args.ssh.hostKey === undefined;
+
+    if (args.ssh?.hostKey !== undefined) {
+      const ssh = args.ssh;
+      const host = pulumi.output(ssh.host).apply((h) => {
+        if (!h) throw new Error("the ssh delivery needs the instance's public address, and the provider reported none");
+        return h;
+      });
+      // pulumi-command v1.2.1 (provider/pkg/provider/remote): the bootstrap goes in as stdin of one SSH session
+      // (never argv, never a file in a cloud record); the host key is checked with ssh.FixedHostKey (connection.go
+      // SSHConfig, which accepts any host without `hostKey`, hence the pin); authentication is the deployer's
+      // ssh-agent (SSH_AUTH_SOCK, the provider's default). An update runs `create` again (commandController.go
+      // Update), so every change of the bootstrap rolls out; a new system image replaces it (triggers).
+      new command.remote.Command(
+        `${name}-bootstrap-ssh`,
+        {
+          connection: { host, user: ssh.user, hostKey: ssh.hostKey, dialErrorLimit: SSH_DIAL_ATTEMPTS, perDialTimeout: 15 },
+          create: SSH_BOOTSTRAP_COMMAND,
+          stdin: filled,
+          triggers: [args.systemImage],
+          logging: "stdoutAndStderr",
+        },
+        { parent: this, dependsOn: [invocation, ...args.runAfter], additionalSecretOutputs: ["stdin"] },
+      );
+    }
     this.registerOutputs({ invocationId: this.invocationId });
   }
 }

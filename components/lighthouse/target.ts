@@ -5,6 +5,7 @@ import { RUNTIME_PORT } from "../../cloud-init/model";
 import type { ConfigProblem } from "../../config/errors";
 import { TENCENT_REGION_KEY } from "../../config/keys";
 import { setCommand } from "../../config/load";
+import { sshPublicKeyProblem } from "../../config/values";
 import type { StackSpec } from "../../config/spec";
 import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
 import type { CloudTarget, Deployment } from "../target";
@@ -41,6 +42,11 @@ export function lighthouseDataDevices(diskId: string | undefined): string[] {
 }
 
 const slug = (stack: string) => stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+
+/** Prints what the ssh delivery's key prelude printed: the host's public keys, one of which to pin. */
+export function hostKeysCommand(region: string, invocationId: string): string {
+  return `tccli tat DescribeInvocationTasks --region ${region} --Filters '[{"Name":"invocation-id","Values":["${invocationId}"]}]' --HideOutput False --filter 'InvocationTaskSet[0].TaskResult.Output' --output text | base64 -d`;
+}
 
 /** Prints the instance's public address from the API: a fallback for `publicIp` (e.g. after a manual change). */
 export function publicIpCommand(region: string, instanceId: string): string {
@@ -84,6 +90,24 @@ function validate(spec: StackSpec): ConfigProblem[] {
       expected: `months prepaid: ${LIGHTHOUSE_PERIODS.join(", ")}`,
       fix: setCommand(["lighthouse", "period"], "1"),
     });
+  }
+  if (lh.sshHostKey !== undefined) {
+    const problem = sshPublicKeyProblem(lh.sshHostKey);
+    if (problem) {
+      problems.push({
+        key: "codewhale-remote:lighthouse.sshHostKey",
+        problem,
+        expected: "one line of the host's /etc/ssh/ssh_host_*_key.pub, e.g. ssh-ed25519 AAAA... (the nextSteps output prints the command that lists them)",
+        fix: setCommand(["lighthouse", "sshHostKey"], '"ssh-ed25519 AAAA..."'),
+      });
+    } else if (lh.secretDelivery !== "ssh") {
+      problems.push({
+        key: "codewhale-remote:lighthouse.sshHostKey",
+        problem: "is set, but lighthouse.secretDelivery is tat: nothing connects over SSH to check it against",
+        expected: "lighthouse.secretDelivery ssh, or no sshHostKey",
+        fix: setCommand(["lighthouse", "secretDelivery"], "ssh"),
+      });
+    }
   }
   if (lh.dataDiskSizeGb > 0 && !lh.zone) {
     problems.push({
@@ -134,7 +158,11 @@ function deploy(spec: StackSpec): Deployment {
     secretValues: store.values,
     instanceId: vm.instanceId,
     runAfter: [...vm.ready, firewall.rules],
+    ...(settings.secretDelivery === "ssh" ? { ssh: { user, host: vm.publicIp, ...(settings.sshHostKey !== undefined ? { hostKey: settings.sshHostKey.trim() } : {}) } } : {}),
   });
+  const invocation = payload.invocationId.apply((id) => id.split("#")[0]!);
+  const pinHostKey = (cmd: string) =>
+    `The host has your SSH key but no bootstrap yet (secretDelivery ssh): print its host keys with ${cmd}, check one against the Lighthouse console's web shell (cat /etc/ssh/ssh_host_ed25519_key.pub) if you like, then pulumi config set --path lighthouse.sshHostKey "<that ssh-ed25519 line>" and pulumi up.`;
 
   const ipCommand = vm.instanceId.apply((id) => publicIpCommand(region, id));
   // The provider reads PublicAddresses back from DescribeInstances (resource_tc_lighthouse_instance.go, Read);
@@ -146,11 +174,13 @@ function deploy(spec: StackSpec): Deployment {
     publicIpCommand: ipCommand,
     sshCommand: pulumi.interpolate`ssh ${user}@${host}`,
     sshTunnelCommand: pulumi.interpolate`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${user}@${host}`,
-    nextSteps: pulumi.all([vm.publicIp, ipCommand]).apply(([ip, cmd]) =>
-      ip
-        ? nextSteps(spec, user, ip, ["SSH works once the bootstrap has installed your key (a minute or two after `pulumi up`)."])
-        : nextSteps(spec, user, "$IP", [`Look up the public address: IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`]),
-    ),
+    nextSteps: pulumi.all([vm.publicIp, ipCommand, invocation]).apply(([ip, cmd, inv]) => {
+      const first = [
+        ...(ip ? ["SSH works once the bootstrap has installed your key (a minute or two after `pulumi up`)."] : [`Look up the public address: IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`]),
+        ...(payload.awaitingHostKey ? [pinHostKey(hostKeysCommand(region, inv))] : []),
+      ];
+      return nextSteps(spec, user, ip ?? "$IP", first);
+    }),
     runtimeToken: pulumi.secret(runtimeToken.result),
     bootstrapInvocationId: payload.invocationId,
   };
@@ -159,7 +189,9 @@ function deploy(spec: StackSpec): Deployment {
       sshUser: user,
       host: "<public-ip>",
       secretsParagraph:
-        "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). They reach the host inside the TAT command that runs the bootstrap, which is a Pulumi secret. TAT keeps every invocation's command content, secrets included, and nothing deletes it (removing the invocation from the stack only cancels a run still in progress): deny tat:DescribeInvocations, tat:DescribeInvocationTasks and tat:DescribeCommands to everyone but the owner and the deployer (the README has the CAM policy), and rotate a secret if someone else could read a record.",
+        settings.secretDelivery === "ssh"
+          ? "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). With `lighthouse.secretDelivery: ssh` they reach the host only over SSH from the deployer (the bootstrap on the stdin of `sudo -n sh -s`, the host key pinned by `lighthouse.sshHostKey`); TAT runs only the script that installs your SSH key, so no TAT record holds a secret."
+          : "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). They reach the host inside the TAT command that runs the bootstrap, which is a Pulumi secret. TAT keeps every invocation's command content, secrets included, and nothing deletes it (removing the invocation from the stack only cancels a run still in progress): deny tat:DescribeInvocations, tat:DescribeInvocationTasks and tat:DescribeCommands to everyone but the owner and the deployer (the README has the CAM policy), and rotate a secret if someone else could read a record. `lighthouse.secretDelivery: ssh` keeps them out of TAT.",
       extraSteps: [
         "- Rollouts run the bootstrap again through TAT (command `codewhale-remote-bootstrap`); its output is in the Lighthouse console under the instance's automation (TAT) records. `pulumi up` does not wait for it: check the services afterwards.",
       ],
