@@ -373,6 +373,7 @@ describe("Lighthouse: secrets over SSH (lighthouse.secretDelivery ssh)", () => {
     expect(wireOptions.get("host-bootstrap-ssh")?.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdin"]));
     const urn = (type: string) => one(pinned.plan, type).urn;
     expect(ssh.dependencies).toEqual(expect.arrayContaining([urn(T.tat), urn(T.rule), urn(T.diskAttachment)]));
+    expect(String(pinned.plan.outputs.nextSteps)).toContain("after a blueprintId change, pin the new one): tccli tat DescribeInvocationTasks");
     // What the host receives: the whole bootstrap with its secrets (only there).
     const stdin = String(rawOf(pinned, T.ssh).stdin);
     expect(stdin.startsWith("#!/bin/sh\n")).toBe(true);

@@ -177,7 +177,11 @@ function deploy(spec: StackSpec): Deployment {
     nextSteps: pulumi.all([vm.publicIp, ipCommand, invocation]).apply(([ip, cmd, inv]) => {
       const first = [
         ...(ip ? ["SSH works once the bootstrap has installed your key (a minute or two after `pulumi up`)."] : [`Look up the public address: IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`]),
-        ...(payload.awaitingHostKey ? [pinHostKey(hostKeysCommand(region, inv))] : []),
+        ...(payload.awaitingHostKey
+          ? [pinHostKey(hostKeysCommand(region, inv))]
+          : settings.secretDelivery === "ssh"
+            ? [`The host keys the SSH delivery may pin (after a blueprintId change, pin the new one): ${hostKeysCommand(region, inv)}`]
+            : []),
       ];
       return nextSteps(spec, user, ip ?? "$IP", first);
     }),
