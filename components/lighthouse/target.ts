@@ -28,7 +28,7 @@ export const LIGHTHOUSE_PERIODS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9,
 
 /** Lists the Linux plans on sale in a zone: what the bundleId problem tells the user to run. */
 export function describeBundlesCommand(region: string, zone: string | undefined): string {
-  return `tccli lighthouse DescribeBundles --region ${region}${zone ? ` --Zones '["${zone}"]'` : ""} --Filters '[{"Name":"support-platform-type","Values":["LINUX_UNIX"]},{"Name":"bundle-state","Values":["ONLINE"]}]' --filter 'BundleSet[?BundleSalesState==\`AVAILABLE\`].[BundleId,CPU,Memory,SystemDiskSize,MonthlyBandwidth,Price.InstancePrice.DiscountPrice]'`;
+  return `tccli lighthouse DescribeBundles --region ${region}${zone ? ` --Zones '["${zone}"]'` : ""} --Filters '[{"Name":"support-platform-type","Values":["LINUX_UNIX"]},{"Name":"bundle-state","Values":["ONLINE"]}]' --filter 'BundleSet[?BundleSalesState==\`AVAILABLE\`].[BundleId,CPU,Memory,SystemDiskSize,MonthlyTraffic,Price.InstancePrice.DiscountPrice]'`;
 }
 /** Lighthouse accepts at most 100 firewall rules per instance; one rule per allowed CIDR. */
 export const MAX_FIREWALL_RULES = 100;
