@@ -20,6 +20,7 @@ import {
   type ConfigFile,
   type EnvEntry,
   type HostFile,
+  type AuthorizedKeys,
   type HostPayload,
   type SecretDelivery,
   type ServiceUser,
@@ -153,6 +154,8 @@ export interface HostOptions {
    * installs). Azure patches through the platform (patchMode AutomaticByPlatform).
    */
   readonly unattendedUpgrades: boolean;
+  /** Install these keys as the admin user's authorized_keys (clouds without a usable key mechanism). */
+  readonly authorizedKeys?: AuthorizedKeys;
 }
 
 /** apt's switch for daily package lists and unattended (security) upgrades, as `dpkg-reconfigure unattended-upgrades` writes it. */
@@ -357,5 +360,6 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     applyCommand: APPLY_COMMAND,
     reloadSshdCommand: RELOAD_SSHD,
     sshLoginUser: options.sshLoginUser,
+    ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
   };
 }

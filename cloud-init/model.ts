@@ -68,6 +68,17 @@ export interface HostPayload {
   readonly reloadSshdCommand: string;
   /** The one user sshd admits. */
   readonly sshLoginUser: string;
+  /**
+   * The admin user's SSH public keys, where the cloud has no key mechanism the payload may rely on (Lighthouse:
+   * binding a key pair force-stops the instance). The payload then owns that user's ~/.ssh/authorized_keys.
+   */
+  readonly authorizedKeys?: AuthorizedKeys;
+}
+
+/** An existing (trusted) login user and the exact list of public keys its authorized_keys holds. */
+export interface AuthorizedKeys {
+  readonly user: string;
+  readonly keys: readonly string[];
 }
 
 /** The agent's user: the runtime runs as it, and so does every command the agent runs. Assumed hostile. */

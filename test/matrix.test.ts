@@ -32,7 +32,7 @@ interface Combo {
 
 const cloudOverrides: Record<string, Record<string, unknown>> = {
   azure: {},
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", zone: "ap-singapore-1" } },
+  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" } },
 };
 
 const combos: Combo[] = Object.keys(cloudTargets).flatMap((cloud) =>
