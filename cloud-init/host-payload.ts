@@ -320,9 +320,14 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
   // Units that wait on a config producer (the Key Vault fetch) fail with it when it gives up, and systemd does
   // not start them again when its own Restart= later succeeds: the producer starts them itself once it has
   // written the config ("--no-block": a no-op for units already queued at boot or by a rollout).
-  const dependents = units.slice(units.indexOf(delivery.producerUnit ?? "") + 1);
-  const producerDropIn: HostFile[] = delivery.producerUnit
-    ? [unitFile(`${delivery.producerUnit}.d/10-start-services.conf`, renderUnitDropIn({ Service: [["ExecStartPost", `+/usr/bin/systemctl --no-block start ${dependents.join(" ")}`]] }))]
+  const producer = delivery.producerUnit;
+  const producerDropIn: HostFile[] = producer
+    ? [
+        unitFile(
+          `${producer}.d/10-start-services.conf`,
+          renderUnitDropIn({ Service: [["ExecStartPost", `+/usr/bin/systemctl --no-block start ${units.slice(units.indexOf(producer) + 1).join(" ")}`]] }),
+        ),
+      ]
     : [];
   const files: HostFile[] = [
     sshdDropIn(options.sshLoginUser),
