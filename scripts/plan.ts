@@ -6,13 +6,13 @@
  * --policy runs the policy pack's checks on the planned resources: exit 1 on a mandatory violation, each
  * violation naming the policy and the resource.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
 import { evaluatePolicies, formatViolation, mandatoryViolations, planSubjects, type PolicyReport } from "../policy/evaluate";
 import { policyContextFromConfig } from "../policy/stack-opt-in";
 import { ROOT, planStack, readStackConfig, type Plan } from "./offline-plan";
+import { BundleDirError, checkBundleDir, writeBundle, type WrittenBundle } from "./write-bundle";
 
 function tree(plan: Plan): string {
   const children = new Map<string, Plan["resources"][number][]>();
@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     },
   });
   const stack = values.stack!;
+  if (values.out) checkBundleDir(values.out);
   let plan: Plan;
   const raw = readStackConfig(values.config ?? path.join(ROOT, `Pulumi.${stack}.yaml`), stack);
   try {
@@ -53,15 +54,7 @@ async function main(): Promise<number> {
   }
   const report = values.policy ? await evaluatePolicies(planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
   const refused = report !== undefined && mandatoryViolations(report).length > 0;
-  if (values.out && !refused) {
-    const dir = path.resolve(values.out);
-    rmSync(dir, { recursive: true, force: true });
-    for (const [rel, content] of Object.entries(plan.artifacts)) {
-      const file = path.join(dir, rel);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, content, { mode: rel.endsWith(".sh") ? 0o755 : 0o644 });
-    }
-  }
+  const written: WrittenBundle | undefined = values.out && !refused ? writeBundle(values.out, stack, plan.artifacts) : undefined;
   if (values.json) {
     process.stdout.write(JSON.stringify(report ? { ...plan, policy: report } : plan, null, 2) + "\n");
   } else {
@@ -75,7 +68,7 @@ async function main(): Promise<number> {
     if (plan.missingSecrets.length > 0) {
       process.stdout.write(`\nMissing secrets (a real deploy needs them; --strict fails on them):\n${plan.missingSecrets.map((k) => `  ${k}: pulumi config set --secret ${k.split(":")[1]} <value>`).join("\n")}\n`);
     }
-    if (values.out && !refused) process.stdout.write(`\nBundle written to ${path.resolve(values.out)}: ${Object.keys(plan.artifacts).sort().join(", ")}\n`);
+    if (written) process.stdout.write(`\nBundle ${written.action} at ${written.dir}: ${Object.keys(plan.artifacts).sort().join(", ")}\n`);
     if (report) process.stdout.write(`\n${policySummary(report)}\n`);
   }
   if (refused) {
@@ -95,6 +88,10 @@ main().then(
   // Exit once stdout is flushed: a pipe takes 64 KiB at a time, and exiting earlier cuts a large --json plan.
   (code) => process.stdout.write("", () => process.exit(code)),
   (e: unknown) => {
+    if (e instanceof BundleDirError) {
+      process.stderr.write(`codewhale-remote: ${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`codewhale-remote: plan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(2);
   },
