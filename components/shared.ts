@@ -1,5 +1,6 @@
 /** Pieces every cloud target uses the same way. */
 import * as pulumi from "@pulumi/pulumi";
+import ipaddr from "ipaddr.js";
 import * as random from "@pulumi/random";
 import { buildConfigFiles, referencedSecrets } from "../cloud-init/host-payload";
 import type { ConfigProblem } from "../config/errors";
@@ -32,11 +33,26 @@ export function hostSecrets(spec: StackSpec, runtimeToken: pulumi.Input<string>,
   return out;
 }
 
-/** sshAllowedCidrs entries a cloud whose firewall takes IPv4 sources only cannot honour. */
+/**
+ * sshAllowedCidrs entries a cloud reachable over IPv4 only cannot honour: an IPv6 source could never reach the
+ * host. Entries the contract already refused (an IPv6 address with /32) are named here too, so the one fix
+ * given is the one that works on this cloud: the IPv4 address.
+ */
 export function ipv6CidrProblems(spec: StackSpec, why: string): ConfigProblem[] {
+  const ipv6 = (c: string) => {
+    const { cidr } = parseCidr(c);
+    // ::/0 without the opt-in is refused by the contract as world-open; that problem stays the one shown.
+    if (cidr) return cidr.family === "ipv6" && !(cidr.worldOpen && !spec.ssh.allowFromAnywhere);
+    return ipaddr.IPv6.isValid(c.split("/")[0]!);
+  };
   return spec.ssh.allowedCidrs.flatMap((c, i) =>
-    parseCidr(c).cidr?.family === "ipv6"
-      ? [{ key: `codewhale-remote:sshAllowedCidrs[${i}]`, problem: `'${c}' is IPv6, but ${why}`, expected: "IPv4 CIDRs", fix: setCommand(["sshAllowedCidrs", i], "203.0.113.7/32") }]
+    ipv6(c)
+      ? [{
+          key: `codewhale-remote:sshAllowedCidrs[${i}]`,
+          problem: `'${c}' is IPv6, but ${why}: SSH from an IPv6 address could never reach it`,
+          expected: "IPv4 CIDRs, such as your IPv4 address with /32 (curl -4 -s https://ifconfig.me)",
+          fix: setCommand(["sshAllowedCidrs", i], `"$(curl -4 -s https://ifconfig.me)/32"`),
+        }]
       : [],
   );
 }

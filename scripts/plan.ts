@@ -132,6 +132,12 @@ function usageFromParseArgs(e: NodeJS.ErrnoException, argv: string[]): Error {
   }
 }
 
+/** A path as the user would type it here: relative below the working directory, absolute elsewhere. */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
 /** Where the stack's config comes from; an unknown stack lists the stack files there are. */
 function stackFile(args: Args): string {
   if (args.config !== undefined) return path.resolve(args.config);
@@ -141,7 +147,7 @@ function stackFile(args: Args): string {
   } catch {
     const files = stackFiles();
     throw new UsageError(
-      `no stack '${args.stack}': there is no ${path.relative(process.cwd(), file) || file}; stack files here: ${files.join(", ") || "none"}` +
+      `no stack '${args.stack}': there is no ${shown(file)}; stack files here: ${files.join(", ") || "none"}` +
         `. Pick one with --stack <name>, or plan another file with --config <file>`,
     );
   }
@@ -241,7 +247,7 @@ async function main(argv: string[]): Promise<number> {
     plan = await planStack({ stack: args.stack, raw, strict: args.strict });
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`codewhale-remote: stack ${args.stack} (${path.relative(process.cwd(), file) || file}): ${e.message}\n`);
+      process.stderr.write(`codewhale-remote: stack ${args.stack} (${shown(file)}): ${e.message}\n`);
       return EXIT.refused;
     }
     throw e;
