@@ -57,15 +57,21 @@ export function ipv6CidrProblems(spec: StackSpec, why: string): ConfigProblem[] 
   );
 }
 
+/** The pairing step every bridge shares once it has told the user the chat id. */
+export const ALLOWLIST_STEP = "Put that id in the allowlist: pulumi config set --path 'chatAllowlist[0]' <id>, then pulumi up (rolls out without replacing the host).";
+
 /**
- * What the user does after `pulumi up`, as a stack output. `before` are steps a cloud needs first (e.g. how to
- * learn the address when the provider does not report it).
+ * What the user does after `pulumi up`, as a stack output. The bot/app was created before the deploy (its
+ * credentials are required config), so what is left is: wait, pair, use. `before` are steps a cloud needs
+ * first (e.g. how to learn the address when the provider does not report it).
  */
 export function nextSteps(spec: StackSpec, sshUser: string, host: string, before: readonly string[] = []): string {
   const steps = [
     ...before,
     `Wait for the host to converge (first boot installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
     ...spec.bridge.pairingSteps,
+    ALLOWLIST_STEP,
+    "Use it: send the bot a task in plain words; tool approvals arrive as messages, answer /allow <id> or /deny <id>; /new starts a thread, /threads lists them.",
     `Runtime API: ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${host}, then curl http://127.0.0.1:${RUNTIME_PORT}/health (token: pulumi stack output runtimeToken --show-secrets).`,
   ];
   return steps.map((s, i) => `${i + 1}. ${s}`).join("\n");

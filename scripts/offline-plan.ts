@@ -239,7 +239,6 @@ function markMockValues(artifacts: Record<string, string>, mock: readonly MockVa
     "> **Offline plan: mock values.** This bundle was rendered without a cloud. These values are stand-ins for what",
     "> the cloud assigns; replace them with your host's (after a deploy: `pulumi stack output`; for a manual install: your host's address):",
     ...mock.map((m) => `> - \`${m.value}\` (${m.what})`),
-    "",
   ].join("\n");
   const [title, ...rest] = runbook.split("\n");
   return { ...artifacts, "RUNBOOK.md": [title, "", banner, ...rest].join("\n") };
