@@ -92,6 +92,28 @@ describe.each(["azure", "lighthouse"])("the %s bundle", (cloud) => {
     expect(runbook).toContain("ExecStart=%s\\n' '/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale codewhale /dev/disk/by-id/<your-disk>'");
   });
 
+  it("the runbook's data-disk drop-in, run as written, is a unit systemd-analyze verify accepts, naming the disk", () => {
+    const runbook = plan().artifacts["RUNBOOK.md"]!;
+    const block = /### Data disk[\s\S]*?```sh\n([\s\S]*?)```/.exec(runbook)![1]!;
+    const root = path.join(tmp, `root${n++}`);
+    // The commands as written, with sudo dropped and /etc pointed into a scratch root.
+    const script = block.replace(/sudo /g, "").replace(/\/etc\/systemd/g, `${root}/etc/systemd`).replace("<your-disk>", "virtio-mydisk");
+    const r = spawnSync("sh", ["-eu", "-c", script], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const dropIn = readFileSync(path.join(root, "etc/systemd/system/codewhale-data.service.d/device.conf"), "utf8");
+    expect(dropIn).toBe("[Service]\nExecStart=\nExecStart=/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale codewhale /dev/disk/by-id/virtio-mydisk\n");
+    // The manual bootstrap's own data unit, with the drop-in, through systemd-analyze verify.
+    const unit = /write_file '\/etc\/systemd\/system\/codewhale-data\.service' [^\n]*\n([\s\S]*?)CODEWHALE_REMOTE_EOF/.exec(plan().artifacts["bootstrap.sh"]!)![1]!;
+    writeFileSync(path.join(root, "etc/systemd/system/codewhale-data.service"), unit);
+    mkdirSync(path.join(root, "usr/local/lib/codewhale-remote"), { recursive: true });
+    writeFileSync(path.join(root, "usr/local/lib/codewhale-remote/prepare-data"), "#!/bin/sh\n", { mode: 0o755 });
+    mkdirSync(path.join(root, "usr/lib"), { recursive: true });
+    spawnSync("cp", ["-a", "/usr/lib/systemd", path.join(root, "usr/lib/systemd")]);
+    const v = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "/etc/systemd/system/codewhale-data.service"], { encoding: "utf8" });
+    expect(v.stderr).toBe("");
+    expect(v.status).toBe(0);
+  });
+
   it("passes shellcheck: bootstrap.sh and fill-secrets.sh", () => {
     const dir = unpack(plan());
     const r = spawnSync("shellcheck", ["-s", "sh", "-S", "style", path.join(dir, "bootstrap.sh"), path.join(dir, FILL_SECRETS)], { encoding: "utf8" });
