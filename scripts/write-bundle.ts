@@ -149,7 +149,20 @@ export interface WrittenBundle {
 
 /** Checks `out` without writing: throws BundleDirError when it may not be written. Run before planning side effects. */
 export function checkBundleDir(out: string): void {
-  inspect(path.resolve(out));
+  asUserMistake(out, () => inspect(path.resolve(out)));
+}
+
+/** A place the user cannot read or write is a mistake to fix, not a bug: one line, no trace. */
+function asUserMistake<T>(out: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOSPC" || code === "EDQUOT") {
+      throw new BundleDirError(`--out ${path.resolve(out)}: cannot write there (${code}); give a directory you can write, with space left`);
+    }
+    throw e;
+  }
 }
 
 function inspect(dir: string): "missing" | "empty" | "bundle" {
@@ -171,6 +184,10 @@ function inspect(dir: string): "missing" | "empty" | "bundle" {
 
 /** Writes `artifacts` as a bundle at `out` (see the header for what is refused and how a bundle is replaced). */
 export function writeBundle(out: string, stack: string, artifacts: Readonly<Record<string, string>>): WrittenBundle {
+  return asUserMistake(out, () => writeBundleUnchecked(out, stack, artifacts));
+}
+
+function writeBundleUnchecked(out: string, stack: string, artifacts: Readonly<Record<string, string>>): WrittenBundle {
   const dir = path.resolve(out);
   const state = inspect(dir);
   if (state === "empty") {

@@ -2,7 +2,7 @@
  * `--out <dir>` never deletes what it did not write: each way a user's directory can meet the bundle writer.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -146,5 +146,22 @@ describe("npm run plan -- --out", () => {
     expect(readdirSync(checkout).sort()).toEqual(before);
     expect(existsSync(path.join(checkout, ".git", "HEAD"))).toBe(true);
     expect(r.stdout).toBe("");
+  });
+
+  it.runIf(process.getuid?.() === 0)("refuses a directory it cannot write with one line (run as an unprivileged user)", () => {
+    // Reachable (the test's own temp dir is 0700) but not writable for that user.
+    chmodSync(tmp, 0o755);
+    const parent = fresh();
+    mkdirSync(parent, { mode: 0o755 });
+    const r = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/plan.ts"), "--stack", "dev", "--out", path.join(parent, "b")], {
+      cwd: root,
+      encoding: "utf8",
+      uid: 65534,
+      gid: 65534,
+      env: { ...process.env, HOME: tmpdir() },
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe(`codewhale-remote: --out ${path.join(parent, "b")}: cannot write there (EACCES); give a directory you can write, with space left`);
+    expect(readdirSync(parent)).toEqual([]);
   });
 });
