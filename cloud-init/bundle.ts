@@ -61,6 +61,19 @@ function refuseLeftoverPlaceholders(bootstrap: string): string {
   return [...lines.slice(0, at + 1), ...PLACEHOLDER_GUARD, ...lines.slice(at + 1)].join("\n");
 }
 
+/**
+ * A bridge secret's format check as a POSIX extended regular expression, so the helper refuses what the stack
+ * config would refuse. Only the plain subset the bridge rows use is translated (anchors, classes, counts,
+ * `\d`); anything else throws, so a new row with a fancier pattern fails its tests instead of passing unchecked.
+ */
+export function posixPattern(re: RegExp): string {
+  const ere = re.source.replace(/\\d/g, "[0-9]");
+  if (re.flags !== "" || !/^\^(\[[A-Za-z0-9_:-]+\]|[A-Za-z0-9_:-]|\{\d+(,\d+)?\})+\$$/.test(ere)) {
+    throw new Error(`bundle: pattern ${re} is not in the subset fill-secrets.sh can check`);
+  }
+  return ere;
+}
+
 /** What each secret id is, for the prompt. */
 function secretDescriptions(spec: StackSpec): Map<string, string> {
   const d = new Map<string, string>([[RUNTIME_TOKEN_SECRET, "the runtime token shared by runtime and bridge (leave unset: one is generated)"]]);
@@ -120,7 +133,13 @@ function fillSecretsScript(spec: StackSpec, secretIds: readonly string[]): strin
     } else {
       lines.push(`[ -n "\${${v}:-}" ] || ask ${v} ${shQuote(describe.get(id) ?? id)}`);
     }
-    lines.push(`check ${v} "$${v}"`, `export ${v}`);
+    lines.push(`check ${v} "$${v}"`);
+    const format = spec.bridge.secrets.find((s) => s.secretId === id);
+    if (format) {
+      // The value goes to grep on stdin (printf is a shell builtin): never in argv.
+      lines.push(`printf '%s\\n' "$${v}" | grep -Eq ${shQuote(posixPattern(format.pattern))} || fail ${shQuote(`${v} does not look right: expected ${format.expected}`)}`);
+    }
+    lines.push(`export ${v}`);
   }
   lines.push(
     "",

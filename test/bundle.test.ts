@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FILLED_BOOTSTRAP, FILL_SECRETS, secretEnvName } from "../cloud-init/bundle";
+import { bridges } from "../bridges/registry";
+import { FILLED_BOOTSTRAP, FILL_SECRETS, posixPattern, secretEnvName } from "../cloud-init/bundle";
 import { planStack, type Plan } from "../scripts/offline-plan";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -181,6 +182,14 @@ describe("fill-secrets.sh refuses", () => {
     expect(readdirSync(d)).not.toContain(FILLED_BOOTSTRAP);
   });
 
+  it("a bridge secret of the wrong format, as the stack config would", () => {
+    const d = unpack(plans.azure!);
+    const r = fill(d, { ...values(plans.azure!), [secretEnvName("telegram-bot-token")]: "not-a-bot-token-at-all" });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n").pop()).toBe("fill-secrets: CODEWHALE_SECRET_TELEGRAM_BOT_TOKEN does not look right: expected a BotFather token like 123456789:AAH... (digits, a colon, 30+ letters, digits, _ or -)");
+    expect(readdirSync(d)).not.toContain(FILLED_BOOTSTRAP);
+  });
+
   it("a placeholder it does not know, naming the line, writing nothing", () => {
     const d = dir();
     writeFileSync(path.join(d, "bootstrap.sh"), readFileSync(path.join(d, "bootstrap.sh"), "utf8") + "X=@@CODEWHALE_SECRET:new-secret@@\n");
@@ -251,5 +260,21 @@ describe("one order of first steps: create the bot, deploy, pair", () => {
       const text = readme.slice(start, readme.indexOf("\n### ", start + 1));
       expect(increasing(order(text, [create, store, /pulumi up/, /chatAllowlist\[0\]/])), section).toBe(true);
     }
+  });
+});
+
+describe("posixPattern", () => {
+  it.each(bridges.flatMap((b) => b.secrets.map((x) => [b.id, x] as const)))("%s: grep -E agrees with the config's check", (_id, secret) => {
+    const ere = posixPattern(secret.pattern);
+    const samples = [...Object.values(FAKE_SECRETS), "123456:short", "1234567890:" + "a".repeat(64), "x".repeat(16), "has space 0123456789", "ABCDEFGHabcdefgh0123"];
+    for (const sample of samples) {
+      const r = spawnSync("grep", ["-Eq", ere], { input: `${sample}\n`, encoding: "utf8" });
+      expect(r.status === 0, `${sample} against ${ere}`).toBe(secret.pattern.test(sample));
+    }
+  });
+
+  it("refuses a pattern outside the subset rather than leave a secret unchecked", () => {
+    expect(() => posixPattern(/^(a|b)+$/)).toThrow(/not in the subset/);
+    expect(() => posixPattern(/abc/i)).toThrow(/not in the subset/);
   });
 });
