@@ -335,7 +335,15 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   const decoded: Record<string, unknown> = {};
   const names = Object.keys(configKeys) as ConfigKeyName[];
   for (const [k, v] of Object.entries(raw.values)) {
-    if (!k.startsWith(PROJECT + ":")) continue;
+    if (!k.startsWith(PROJECT + ":")) {
+      // Other namespaces belong to providers (azure-native:, tencentcloud:); one a typo away from ours is ours.
+      const ns = k.slice(0, k.indexOf(":"));
+      if (ns !== PROJECT && distance(ns.toLowerCase(), PROJECT) <= 3) {
+        const rest = k.slice(ns.length + 1);
+        problems.push({ key: k, problem: `has the namespace '${ns}', not this project's '${PROJECT}', so it is ignored`, expected: `${PROJECT}:${rest}`, fix: `pulumi config rm '${k}' && pulumi config set ${rest} <value>` });
+      }
+      continue;
+    }
     const name = k.slice(PROJECT.length + 1);
     if (!(name in configKeys)) {
       const meant = closestWithin(name, names);

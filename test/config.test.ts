@@ -182,6 +182,13 @@ describe("reporting", () => {
     expect(far.fix).toBe("pulumi config rm --path 'azure.colour'");
   });
 
+  it("a typo in the project namespace is not ignored silently", () => {
+    const p = problemsOf({ "codewhale-remot:chatAllowlist": '["123"]' }).problems.find((x) => x.key === "codewhale-remot:chatAllowlist");
+    expect(p?.problem).toBe("has the namespace 'codewhale-remot', not this project's 'codewhale-remote', so it is ignored");
+    expect(p?.fix).toBe("pulumi config rm 'codewhale-remot:chatAllowlist' && pulumi config set chatAllowlist <value>");
+    expect(() => loadSpec(rawConfig({ "azure-native:location": "westeurope", "tencentcloud:region": "ap-singapore" }))).not.toThrow();
+  });
+
   it("a typo in a top-level key gets the commands that move its value, never a secret's", () => {
     expect(problemsOf({ provder: "openai" }).problems[0]!.fix).toBe("pulumi config rm provder && pulumi config set provider openai");
     expect(problemsOf({ sshAllowedCidr: ["203.0.113.7/32"] }).problems.find((p) => p.key === "codewhale-remote:sshAllowedCidr")!.fix).toBe("pulumi config rm sshAllowedCidr && pulumi config set --path 'sshAllowedCidrs[0]' <value>");
