@@ -159,6 +159,18 @@ function stackFile(args: Args): string {
  * name is never overwritten. Written to a sibling and renamed, so a reader never sees half a plan.
  */
 function writeJsonOut(file: string, json: string): void {
+  const target = checkJsonOut(file);
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, json, { flag: "wx", mode: 0o644 });
+  } catch (e) {
+    throw new UsageError(`--json-out ${target}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a file in a writable directory`);
+  }
+  renameSync(tmp, target);
+}
+
+/** Throws UsageError when `file` may not be written (run before anything is, so a refusal writes nothing). */
+function checkJsonOut(file: string): string {
   const target = path.resolve(file);
   let existing: string | undefined;
   try {
@@ -173,13 +185,7 @@ function writeJsonOut(file: string, json: string): void {
   if (existing !== undefined && existing.trim() !== "" && !isEarlierPlan(existing)) {
     throw new UsageError(`--json-out ${target} exists and is not a plan this command wrote; nothing was written. Give another file name, or move it away`);
   }
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, json, { flag: "wx", mode: 0o644 });
-  } catch (e) {
-    throw new UsageError(`--json-out ${target}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a file in a writable directory`);
-  }
-  renameSync(tmp, target);
+  return target;
 }
 
 function isEarlierPlan(text: string): boolean {
@@ -241,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
   const file = stackFile(args);
   // Checked before planning, so a refused --out costs nothing and nothing is written.
   if (args.out !== undefined) checkBundleDir(args.out);
+  if (args.jsonOut !== undefined) checkJsonOut(args.jsonOut);
   const raw = readStackConfig(file, args.stack);
   let plan: Plan;
   try {

@@ -144,9 +144,13 @@ describe("npm run plan: one line for each mistake", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("keeps a user's --json-out file as it was", () => {
+  it("keeps a user's --json-out file as it was, and writes no bundle either", () => {
     const f = path.join(tmp, "notes.json");
+    const out = path.join(tmp, "bundle-beside-refused-json");
+    const r = plan("--stack", "dev", "--json-out", f, "--out", out);
+    expect(r.status).toBe(2);
     expect(readFileSync(f, "utf8")).toBe('{"mine": true}\n');
+    expect(existsSync(out)).toBe(false);
   });
 
   it("says so when npm kept the options for itself (no -- before them)", () => {
