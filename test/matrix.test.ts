@@ -127,7 +127,10 @@ describe("the matrix", () => {
 
   it("renders shell bootstraps that shellcheck passes", () => {
     const scripts = distinct((p) => Object.fromEntries(Object.entries(p.artifacts).filter(([k]) => k.endsWith(".sh"))));
-    expect(scripts.length).toBeGreaterThanOrEqual(combos.length);
+    // Every plan has its scripts; identical ones are checked once (a manual bootstrap names no cloud device, so
+    // the two clouds can render the same one).
+    for (const p of plans.values()) expect(Object.keys(p.artifacts)).toEqual(expect.arrayContaining(["bootstrap.sh", "fill-secrets.sh"]));
+    expect(scripts.length).toBeGreaterThan(combos.length / 2);
     const result = spawnSync("shellcheck", ["-s", "sh", "-S", "style", ...scripts], { encoding: "utf8" });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
