@@ -285,6 +285,21 @@ export function secureAccountsScript(users: readonly ServiceUser[]): string {
   ].join("\n");
 }
 
+/** Polls the runtime's /health (loopback) until it answers, for at most $1 seconds. */
+function waitRuntimeScript(): string {
+  return [
+    "#!/bin/sh",
+    "# codewhale-remote: wait until the runtime answers (ExecStartPost of codewhale-runtime.service).",
+    "set -u",
+    'deadline=$(($(date +%s) + ${1:-60}))',
+    `until curl -fsS -m 2 -o /dev/null ${RUNTIME_URL}/health; do`,
+    '  [ "$(date +%s)" -lt "$deadline" ] || { echo "codewhale-runtime: /health did not answer within $1 s" >&2; exit 1; }',
+    "  sleep 0.5",
+    "done",
+    "",
+  ].join("\n");
+}
+
 /** Hands the install root to the installer's user: /opt is root-owned, so no one else can plant an entry there. */
 const PREPARE_INSTALL = [
   "#!/bin/sh",
@@ -337,6 +352,7 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     script("prepare-data", readAsset("prepare-data.sh")),
     script("secure-accounts", secureAccountsScript(SERVICE_USERS)),
     script("apply", apply),
+    script("wait-runtime", waitRuntimeScript()),
     ...delivery.files,
     ...producerDropIn,
     unitFile(DATA_UNIT, dataUnit(options.dataDevices)),

@@ -31,6 +31,9 @@ export const INSTALL_UNIT = "codewhale-install.service";
 export const FIREWALL_UNIT = "codewhale-firewall.service";
 export const RUNTIME_UNIT = "codewhale-runtime.service";
 
+/** How long the runtime may take from its start until /health answers before systemd counts the start failed. */
+export const RUNTIME_READY_SECONDS = 60;
+
 /** Env names (runtime.env) of the runtime's resource limits, applied by the unit before it starts. */
 export const LIMIT_ENV = { memoryMax: "CODEWHALE_REMOTE_MEMORY_MAX", tasksMax: "CODEWHALE_REMOTE_TASKS_MAX" } as const;
 
@@ -158,6 +161,9 @@ export function runtimeUnit(delivery: SecretDelivery): string {
         "ExecStart",
         `${INSTALL_ROOT}/current/bin/codewhale --workspace ${WORKSPACE_DIR} serve --http --host ${RUNTIME_HOST} --port ${RUNTIME_PORT} --workers \${CODEWHALE_REMOTE_WORKERS}`,
       ],
+      // Started means answering: units ordered after the runtime (the bridge) start against a runtime that is up.
+      // Root runs the wait (the agent's sandbox hides the helper), and only curls loopback.
+      ["ExecStartPost", `+${LIB_DIR}/wait-runtime ${RUNTIME_READY_SECONDS}`],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
       // The OOM killer takes the agent's processes before anything else on the host, and under CPU contention
