@@ -12,6 +12,7 @@ import {
   BRIDGE_USER,
   CODEWHALE_HOME,
   CONFIG_FILES,
+  FIREWALL_TABLE,
   INSTALL_USER,
   LIB_DIR,
   NO_HOME,
@@ -80,9 +81,6 @@ export function sshdDropIn(loginUser: string): HostFile {
     ].join("\n"),
   };
 }
-
-/** The nftables table the host firewall owns (and only that one: other tables on the host are left alone). */
-export const FIREWALL_TABLE = "codewhale_remote";
 
 /**
  * The host firewall, beside the cloud's: inbound, loopback, replies and SSH from `sshAllowedCidrs` only; outbound,
@@ -285,14 +283,15 @@ export function secureAccountsScript(users: readonly ServiceUser[]): string {
   ].join("\n");
 }
 
-/** Polls the runtime's /health (loopback) until it answers, for at most $1 seconds. */
+/** Polls the runtime's /health (loopback) until it answers, for at most $1 seconds, while its main process $2 lives. */
 function waitRuntimeScript(): string {
   return [
     "#!/bin/sh",
     "# codewhale-remote: wait until the runtime answers (ExecStartPost of codewhale-runtime.service).",
     "set -u",
-    'deadline=$(($(date +%s) + ${1:-60}))',
+    'deadline=$(($(date +%s) + $1))',
     `until curl -fsS -m 2 -o /dev/null ${RUNTIME_URL}/health; do`,
+    '  kill -0 "$2" 2>/dev/null || { echo "codewhale-runtime: exited before /health answered" >&2; exit 1; }',
     '  [ "$(date +%s)" -lt "$deadline" ] || { echo "codewhale-runtime: /health did not answer within $1 s" >&2; exit 1; }',
     "  sleep 0.5",
     "done",

@@ -117,6 +117,9 @@ export function configFileAccess(file: Pick<ConfigFile, "format">): { readonly m
 /** The config dir: traversable by the services (the runtime reads config.toml), listable by root only. */
 export const CONFIG_DIR_MODE = "0711";
 
+/** The nftables table the host firewall owns (and only that one: other tables on the host are left alone). */
+export const FIREWALL_TABLE = "codewhale_remote";
+
 /** Names of the config files every cloud delivers. */
 export const CONFIG_FILES = {
   install: "install.env",

@@ -16,6 +16,7 @@ import {
   BRIDGE_USER,
   CONFIG_FILES,
   DATA_DIR,
+  FIREWALL_TABLE,
   INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
@@ -126,7 +127,7 @@ export function firewallUnit(delivery: SecretDelivery): string {
       ["RemainAfterExit", true],
       ["ExecStart", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
       ["ExecReload", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
-      ["ExecStop", "/usr/sbin/nft delete table inet codewhale_remote"],
+      ["ExecStop", `/usr/sbin/nft delete table inet ${FIREWALL_TABLE}`],
       ["CapabilityBoundingSet", "CAP_NET_ADMIN"],
       ["RestrictAddressFamilies", "AF_NETLINK AF_UNIX"],
       ...rootOneshotHardening,
@@ -163,7 +164,7 @@ export function runtimeUnit(delivery: SecretDelivery): string {
       ],
       // Started means answering: units ordered after the runtime (the bridge) start against a runtime that is up.
       // Root runs the wait (the agent's sandbox hides the helper), and only curls loopback.
-      ["ExecStartPost", `+${LIB_DIR}/wait-runtime ${RUNTIME_READY_SECONDS}`],
+      ["ExecStartPost", `+${LIB_DIR}/wait-runtime ${RUNTIME_READY_SECONDS} \${MAINPID}`],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
       // The OOM killer takes the agent's processes before anything else on the host, and under CPU contention

@@ -14,6 +14,7 @@ import {
   CONFIG_FILES,
   configFileAccess,
   DATA_DIR,
+  FIREWALL_TABLE,
   INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
@@ -247,7 +248,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
           expect(asUser.code, `${user.name} -> ${url} outside its unit`).not.toBe(0);
         }
       }
-      const table = (await h.c.exec(["nft", "list", "table", "inet", "codewhale_remote"], { check: true })).stdout;
+      const table = (await h.c.exec(["nft", "list", "table", "inet", FIREWALL_TABLE], { check: true })).stdout;
       expect(table).toMatch(/policy drop/);
       for (const cidr of h.p.spec.ssh.allowedCidrs) expect(table, cidr).toContain(cidr.split("/")[0]!);
     });
