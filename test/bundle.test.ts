@@ -23,7 +23,7 @@ const LIGHTHOUSE = {
   bridge: "feishu",
   "azure-native:location": undefined,
   "tencentcloud:region": "ap-singapore",
-  lighthouse: { blueprintId: "lhbp-test0001", zone: "ap-singapore-1" },
+  lighthouse: { blueprintId: "lhbp-test0001", bundleId: "bundle_test_01", zone: "ap-singapore-1" },
 };
 
 const plans: Record<string, Plan> = {};
@@ -85,12 +85,12 @@ describe.each(["azure", "lighthouse"])("the %s bundle", (cloud) => {
 
   it("renders the manual bootstrap without the cloud's data devices, and the runbook says how to name a disk", () => {
     const bootstrap = plan().artifacts["bootstrap.sh"]!;
-    expect(bootstrap).toMatch(/^ExecStart=\/usr\/local\/lib\/codewhale-remote\/prepare-data \/var\/lib\/codewhale codewhale$/m);
+    expect(bootstrap).toMatch(/^ExecStart=\/usr\/local\/lib\/codewhale-remote\/prepare-data \/var\/lib\/codewhale$/m);
     expect(bootstrap).not.toMatch(/\/dev\/disk\/(azure|by-id)|\/dev\/vd/);
     const runbook = plan().artifacts["RUNBOOK.md"]!;
     expect(runbook).toContain("### Data disk");
     expect(runbook).toContain("on the OS disk: they are lost with the machine");
-    expect(runbook).toContain("ExecStart=%s\\n' '/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale codewhale /dev/disk/by-id/<your-disk>'");
+    expect(runbook).toContain("ExecStart=%s\\n' '/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale /dev/disk/by-id/<your-disk>'");
   });
 
   it("the runbook's data-disk drop-in, run as written, is a unit systemd-analyze verify accepts, naming the disk", () => {
@@ -102,7 +102,7 @@ describe.each(["azure", "lighthouse"])("the %s bundle", (cloud) => {
     const r = spawnSync("sh", ["-eu", "-c", script], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const dropIn = readFileSync(path.join(root, "etc/systemd/system/codewhale-data.service.d/device.conf"), "utf8");
-    expect(dropIn).toBe("[Service]\nExecStart=\nExecStart=/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale codewhale /dev/disk/by-id/virtio-mydisk\n");
+    expect(dropIn).toBe("[Service]\nExecStart=\nExecStart=/usr/local/lib/codewhale-remote/prepare-data /var/lib/codewhale /dev/disk/by-id/virtio-mydisk\n");
     // The manual bootstrap's own data unit, with the drop-in, through systemd-analyze verify.
     const unit = /write_file '\/etc\/systemd\/system\/codewhale-data\.service' [^\n]*\n([\s\S]*?)CODEWHALE_REMOTE_EOF/.exec(plan().artifacts["bootstrap.sh"]!)![1]!;
     writeFileSync(path.join(root, "etc/systemd/system/codewhale-data.service"), unit);
