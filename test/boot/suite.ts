@@ -2,6 +2,7 @@
  * The boot test's specification of a working host, for one flavour x bridge: what must hold inside the
  * booted container after the payload ran, after it ran a second time, and after a reboot.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SSHD_DROP_IN_PATH } from "../../cloud-init/host-payload";
 import {
@@ -44,8 +45,9 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     const report = (entry: Omit<Parameters<typeof appendReport>[1], "name">): void => appendReport(inject("bootReportFile"), { name, ...entry });
 
     beforeAll(async () => {
-      const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit);
-      h = await bootHost(p, inject("bootRoot"), inject("bootSources"));
+      const adminKey = inject("bootAdminKey");
+      const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit, readFileSync(`${adminKey}.pub`, "utf8").trim());
+      h = await bootHost(p, inject("bootRoot"), inject("bootSources"), adminKey);
       process.stdout.write(`[boot] ${name}: container start -> ${HEALTH_URL} answered in ${fmtMs(h.bootToHealthyMs)}\n`);
       report({ bootToHealthyMs: h.bootToHealthyMs });
     });
