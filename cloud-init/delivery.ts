@@ -10,7 +10,7 @@
  */
 import { CONFIG_DIR_MODE, LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "./model";
 import { readAsset } from "./assets";
-import { renderUnit } from "./systemd-unit";
+import { renderUnit, sandboxedServiceHardening } from "./systemd-unit";
 
 export const CONFIG_UNIT = "codewhale-config.service";
 export const HOST_CONFIG_SECRET = "host-config";
@@ -63,36 +63,13 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
       ["RuntimeDirectory", configDir.replace(/^\/run\//, "")],
       ["RuntimeDirectoryMode", CONFIG_DIR_MODE],
       ["RuntimeDirectoryPreserve", true],
-      // Root, but only to give config.toml its group (CAP_CHOWN): it owns everything it writes.
+      // Root, but only to give config.toml its group (CAP_CHOWN, and of the @privileged calls only fchown): it
+      // owns everything it writes. It must reach IMDS and the vault, so no IPAddressDeny.
+      ...sandboxedServiceHardening,
       ["CapabilityBoundingSet", "CAP_CHOWN"],
-      ["AmbientCapabilities", ""],
-      ["NoNewPrivileges", true],
-      ["ProtectSystem", "strict"],
-      ["ProtectHome", true],
-      ["PrivateTmp", true],
-      ["PrivateDevices", true],
-      ["DevicePolicy", "closed"],
-      ["ProtectKernelTunables", true],
-      ["ProtectKernelModules", true],
-      ["ProtectKernelLogs", true],
-      ["ProtectControlGroups", true],
-      ["ProtectClock", true],
-      ["ProtectHostname", true],
-      ["ProtectProc", "invisible"],
-      ["ProcSubset", "pid"],
-      ["RestrictNamespaces", true],
-      ["RestrictRealtime", true],
-      ["RestrictSUIDSGID", true],
-      ["LockPersonality", true],
-      ["SystemCallArchitectures", "native"],
-      ["SystemCallFilter", "@system-service"],
       ["SystemCallFilter", "~@privileged @resources @mount @debug"],
       ["SystemCallFilter", "fchown"],
-      ["SystemCallErrorNumber", "EPERM"],
-      ["KeyringMode", "private"],
       ["UMask", "0077"],
-      ["LimitCORE", "0"],
-      ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });

@@ -69,25 +69,34 @@ const readOnlySystem: UnitSection = [
 ];
 
 /**
+ * Every unit that can live in a mount namespace of its own: a read-only system, no new namespaces, no devices,
+ * no ambient capabilities, the ordinary system calls of a service, IP sockets and unix sockets only. Each user
+ * of it adds its capability set, what it removes from the syscall filter, and its umask.
+ */
+export const sandboxedServiceHardening: UnitSection = [
+  ...common,
+  ...readOnlySystem,
+  ["AmbientCapabilities", ""],
+  ["RestrictNamespaces", true],
+  ["DevicePolicy", "closed"],
+  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
+  ["SystemCallFilter", "@system-service"],
+  ["SystemCallErrorNumber", "EPERM"],
+];
+
+/** An unprivileged service: no capability at all, and only its own user and root mapped. */
+const unprivileged: UnitSection = [...sandboxedServiceHardening, ["CapabilityBoundingSet", ""], ["PrivateUsers", true], ["RemoveIPC", true]];
+
+/**
  * The runtime drives an agent that runs shell commands in its workspace: compilers, git, package managers of
  * languages must keep working, so it keeps network access and the ordinary system calls. It gets no
  * capability, no namespaces of its own, no view of other users' processes, a read-only system with only its
  * state directories writable, and no route to the cloud's host endpoints.
  */
 export const agentHardening: UnitSection = [
-  ...common,
-  ...readOnlySystem,
-  ["CapabilityBoundingSet", ""],
-  ["AmbientCapabilities", ""],
-  ["PrivateUsers", true],
-  ["RestrictNamespaces", true],
-  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
-  ["SystemCallFilter", "@system-service"],
+  ...unprivileged,
   // @resources stays: build scripts raise their own soft limits (ulimit -n) and renice themselves.
   ["SystemCallFilter", "~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock"],
-  ["SystemCallErrorNumber", "EPERM"],
-  ["DevicePolicy", "closed"],
-  ["RemoveIPC", true],
   ["UMask", "0027"],
   // The system bus is how an unprivileged process asks for more (logind lingering, polkit): not for the agent.
   ["InaccessiblePaths", "-/run/dbus/system_bus_socket -/var/run/dbus/system_bus_socket"],
@@ -103,18 +112,8 @@ export const bridgeHardening: UnitSection = [...agentHardening, ["SystemCallFilt
 
 /** The installer: downloads, git, npm; writes only /opt/codewhale and its cache; no capability at all. */
 export const installHardening: UnitSection = [
-  ...common,
-  ...readOnlySystem,
-  ["CapabilityBoundingSet", ""],
-  ["AmbientCapabilities", ""],
-  ["PrivateUsers", true],
-  ["RestrictNamespaces", true],
-  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
-  ["SystemCallFilter", "@system-service"],
+  ...unprivileged,
   ["SystemCallFilter", "~@privileged @resources @mount @debug"],
-  ["SystemCallErrorNumber", "EPERM"],
-  ["DevicePolicy", "closed"],
-  ["RemoveIPC", true],
   ["UMask", "0022"],
   ["IPAddressDeny", HOST_ENDPOINTS.join(" ")],
 ];
