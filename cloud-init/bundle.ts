@@ -9,7 +9,7 @@ import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET } from "../config/spec";
 import { ENV_FILE_CONFIG_DIR, envFileDelivery } from "./delivery";
 import { buildConfigFiles, buildHostPayload } from "./host-payload";
 import { AGENT_USER, BRIDGE_USER, DATA_DIR, RUNTIME_PORT, type HostPayload } from "./model";
-import { placeholdersIn, renderConfigFile, renderShellBootstrap } from "./render-shell";
+import { placeholdersIn, renderConfigFile, renderShellBootstrap, secretPlaceholder } from "./render-shell";
 import { DATA_UNIT } from "./units";
 
 export interface RunbookFacts {
@@ -49,19 +49,27 @@ export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevic
   return out;
 }
 
-const PLACEHOLDER_GUARD = [
-  "# A bundle's bootstrap holds secret placeholders until fill-secrets.sh replaces them (the pattern is split so",
-  "# that this line is not one). Installing with one left would start services with a literal placeholder.",
-  `if [ ! -f "$0" ]; then echo "codewhale-remote: run this bootstrap as a file: sudo sh ./${FILLED_BOOTSTRAP}" >&2; exit 1; fi`,
-  `if grep -q '@@CODEWHALE''_SECRET:' "$0"; then echo "codewhale-remote: $0 still holds secret placeholders; fill them first: ./${FILL_SECRETS} (see RUNBOOK.md)" >&2; exit 1; fi`,
-];
+/**
+ * A bundle's bootstrap holds secret placeholders until fill-secrets.sh replaces them; installing with one left
+ * would start the services with a literal placeholder as a secret. The guard lists one copy of every placeholder
+ * the script holds, which the same fill replaces: a value still in placeholder form (its prefix is split in the
+ * pattern, so the pattern is none) stops the script before it touches anything, however it is run (as a file,
+ * or piped into `sh`, where `$0` is the shell and not the script).
+ */
+function placeholderGuard(secretIds: readonly string[]): string[] {
+  return [
+    `for value in ${secretIds.map((id) => `'${secretPlaceholder(id)}'`).join(" ")}; do`,
+    `  case "$value" in '@@CODEWHALE''_SECRET:'*) echo "codewhale-remote: this bootstrap still holds secret placeholders; fill them first: ./${FILL_SECRETS} (see RUNBOOK.md)" >&2; exit 1 ;; esac`,
+    "done",
+  ];
+}
 
 /** The bootstrap with the placeholder guard right after `set -eu` (a missing anchor is a renderer change: fail loudly). */
 function refuseLeftoverPlaceholders(bootstrap: string): string {
   const lines = bootstrap.split("\n");
   const at = lines.indexOf("set -eu");
   if (at < 0) throw new Error("bundle: the bootstrap has no 'set -eu' line to put the placeholder guard after");
-  return [...lines.slice(0, at + 1), ...PLACEHOLDER_GUARD, ...lines.slice(at + 1)].join("\n");
+  return [...lines.slice(0, at + 1), ...placeholderGuard(placeholdersIn(bootstrap)), ...lines.slice(at + 1)].join("\n");
 }
 
 /**

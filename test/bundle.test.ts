@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridges } from "../bridges/registry";
 import { FILLED_BOOTSTRAP, FILL_SECRETS, posixPattern, secretEnvName } from "../cloud-init/bundle";
+import { placeholdersIn } from "../cloud-init/render-shell";
 import { planStack, type Plan } from "../scripts/offline-plan";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -217,14 +218,21 @@ describe("fill-secrets.sh refuses", () => {
 });
 
 describe("bootstrap.sh refuses to run with a placeholder left", () => {
-  it("as a file and from stdin, before it touches anything (before even the root check)", () => {
+  it("as a file and piped into sh (where $0 is the shell, /bin/sh included), before it touches anything (before even the root check)", () => {
     const d = unpack(plans.azure!);
+    const refused = "codewhale-remote: this bootstrap still holds secret placeholders; fill them first: ./fill-secrets.sh (see RUNBOOK.md)";
     const asFile = spawnSync("sh", ["bootstrap.sh"], { cwd: d, encoding: "utf8" });
-    expect(asFile.status).toBe(1);
-    expect(asFile.stderr.trim()).toBe("codewhale-remote: bootstrap.sh still holds secret placeholders; fill them first: ./fill-secrets.sh (see RUNBOOK.md)");
-    const piped = spawnSync("sh", [], { cwd: d, input: readFileSync(path.join(d, "bootstrap.sh")), encoding: "utf8" });
-    expect(piped.status).toBe(1);
-    expect(piped.stderr.trim()).toBe("codewhale-remote: run this bootstrap as a file: sudo sh ./bootstrap.filled.sh");
+    expect({ status: asFile.status, stderr: asFile.stderr.trim() }).toEqual({ status: 1, stderr: refused });
+    for (const argv of [["sh", []], ["/bin/sh", ["-s"]]] as const) {
+      const piped = spawnSync(argv[0], [...argv[1]], { cwd: d, input: readFileSync(path.join(d, "bootstrap.sh")), encoding: "utf8" });
+      expect({ status: piped.status, stderr: piped.stderr.trim() }, argv[0]).toEqual({ status: 1, stderr: refused });
+    }
+  });
+
+  it("lists every placeholder of the script in its guard, so a fill that leaves none passes it", () => {
+    const bootstrap = plans.lighthouse!.artifacts["bootstrap.sh"]!;
+    const guard = bootstrap.split("\n").find((l) => l.startsWith("for value in "))!;
+    expect(placeholdersIn(guard)).toEqual(placeholdersIn(bootstrap));
   });
 });
 

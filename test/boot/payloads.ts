@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
+import { commonArtifacts } from "../../cloud-init/bundle";
 import { HOST_CONFIG_SECRET, envFileDelivery } from "../../cloud-init/delivery";
 import { referencedSecrets } from "../../cloud-init/host-payload";
 import type { ConfigFile, HostPayload } from "../../cloud-init/model";
@@ -36,6 +37,8 @@ export interface BootPayload {
   readonly userData: string;
   /** Shell only: the bootstrap with secrets filled in, as the cloud target would send it. */
   readonly bootstrap?: string;
+  /** Shell only: the deploy bundle's manual install (bootstrap.sh with placeholders, fill-secrets.sh). */
+  readonly bundle?: Readonly<Record<string, string>>;
   /** Azure only: the Key Vault content the fake vault serves (manifest + every referenced secret). */
   readonly vaultSecrets?: Readonly<Record<string, string>>;
   /** The config files and the secret values they reference: what the services must end up with. */
@@ -84,7 +87,8 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
   // As the Lighthouse target renders it: the bootstrap installs the stack's key for the image's login user.
   const { payload, bootstrap: withPlaceholders } = renderLighthousePayload(spec, envFileDelivery(), [], { user: LIGHTHOUSE_SSH_USER, keys: [spec.ssh.publicKey] });
   const bootstrap = fillSecrets(withPlaceholders, secretValues);
-  return { flavour, spec, payload, userData: "#cloud-config\n{}\n", bootstrap, configFiles: payload.configFiles, secretValues, runtimeToken };
+  const bundle = commonArtifacts(spec, payload, [], { sshUser: LIGHTHOUSE_SSH_USER, host: "boot-test", secretsParagraph: "" });
+  return { flavour, spec, payload, userData: "#cloud-config\n{}\n", bootstrap, bundle, configFiles: payload.configFiles, secretValues, runtimeToken };
 }
 
 /** NAME -> value of every env file, secrets resolved: what each service's environment must contain. */

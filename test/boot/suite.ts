@@ -21,6 +21,7 @@ import {
   LIB_DIR,
   WORKSPACE_DIR,
 } from "../../cloud-init/model";
+import { FILL_SECRETS, FILLED_BOOTSTRAP, secretEnvName } from "../../cloud-init/bundle";
 import { renderConfigFile } from "../../cloud-init/render-shell";
 import { bridgeStateDir, bridgeUnitName, DATA_UNIT, RUNTIME_UNIT } from "../../cloud-init/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
@@ -318,6 +319,29 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       }
       expect(await props(), "runtime and bridge were not restarted").toEqual(pidsBefore);
       await expectUnitsUp();
+    });
+
+    it.runIf(flavour === "shell")("installs the same host by hand from the bundle (fill-secrets.sh, then the filled bootstrap): nothing changes", async () => {
+      const dir = "/root/codewhale-bundle";
+      for (const name of ["bootstrap.sh", FILL_SECRETS]) h.c.writeFile(`${dir}/${name}`, h.p.bundle![name]!, { mode: 0o700 });
+      // The operator's values, from the environment as the runbook says (a root-only file here, never argv).
+      const env = [...h.p.secretValues].map(([id, v]) => `${secretEnvName(id)}=${v}\n`).join("");
+      h.c.writeFile(`${dir}/secrets.env`, env, { mode: 0o600 });
+      const pids = async () => (await h.c.exec(["systemctl", "show", "-p", "MainPID", RUNTIME_UNIT, bridgeUnit()])).stdout;
+      const before = await pids();
+      try {
+        const fill = await h.c.sh(`cd ${dir} && set -a && . ./secrets.env && set +a && ./${FILL_SECRETS} </dev/null`);
+        expect(fill.code, fill.stderr).toBe(0);
+        const run = await h.c.exec(["/bin/sh", `${dir}/${FILLED_BOOTSTRAP}`], { via: "unit", timeoutMs: 300_000 });
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout, "the manual install converges to the cloud's host").toContain("changed=0");
+        expect(await pids(), "nothing restarted").toBe(before);
+        // Unfilled, the bundle's bootstrap refuses to run, also piped into /bin/sh as a cloud agent runs it.
+        const unfilled = await runBootstrap(h.c, h.p.bundle!["bootstrap.sh"]!);
+        expect({ code: unfilled.code, stderr: unfilled.stderr.trim() }).toEqual({ code: 1, stderr: expect.stringContaining("still holds secret placeholders") });
+      } finally {
+        await h.c.exec(["rm", "-rf", dir]);
+      }
     });
 
     it("comes back after a reboot: same install, same config, everything up, nothing leaked", async () => {
