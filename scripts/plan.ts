@@ -10,9 +10,12 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
-import { evaluatePolicies, formatViolation, mandatoryViolations, planSubjects, type PolicyReport } from "../policy/evaluate";
+import type { PolicyReport } from "../policy/evaluate";
 import { policyContextFromConfig } from "../policy/stack-opt-in";
 import { ROOT, planStack, readStackConfig, type Plan } from "./offline-plan";
+
+/** The policy pack (secretlint and its rules) is loaded for --policy only: a plain plan does not pay for it. */
+const policyPack = () => require("../policy/evaluate") as typeof import("../policy/evaluate");
 
 function tree(plan: Plan): string {
   const children = new Map<string, Plan["resources"][number][]>();
@@ -51,8 +54,8 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const report = values.policy ? await evaluatePolicies(planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
-  const refused = report !== undefined && mandatoryViolations(report).length > 0;
+  const report = values.policy ? await policyPack().evaluatePolicies(policyPack().planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
+  const refused = report !== undefined && policyPack().mandatoryViolations(report).length > 0;
   if (values.out && !refused) {
     const dir = path.resolve(values.out);
     rmSync(dir, { recursive: true, force: true });
@@ -79,13 +82,14 @@ async function main(): Promise<number> {
     if (report) process.stdout.write(`\n${policySummary(report)}\n`);
   }
   if (refused) {
-    process.stderr.write(`codewhale-remote: stack ${stack} violates mandatory policies${values.out ? "; no bundle written" : ""}:\n${mandatoryViolations(report).map(formatViolation).join("\n")}\n`);
+    process.stderr.write(`codewhale-remote: stack ${stack} violates mandatory policies${values.out ? "; no bundle written" : ""}:\n${policyPack().mandatoryViolations(report).map(policyPack().formatViolation).join("\n")}\n`);
     return 1;
   }
   return 0;
 }
 
 function policySummary(report: PolicyReport): string {
+  const { formatViolation, mandatoryViolations } = policyPack();
   const lines = report.violations.map(formatViolation);
   const mandatory = mandatoryViolations(report).length;
   return [`Policies: ${mandatory} mandatory and ${report.violations.length - mandatory} advisory violations`, ...lines].join("\n");

@@ -14,7 +14,10 @@ import { ROOT, projectRuntime, runLikeCli, splitNodeargs, type CliLoaderRun } fr
 // The dev stack with its two secrets set, as `pulumi config set --secret` would (test values).
 const raw = readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"), "dev");
 const secrets = { [`${PROJECT}:providerApiKey`]: "sk-test-cli-loader-0000", [`${PROJECT}:telegramBotToken`]: "123456789:AAHtestTokenForTheCliLoaderTest_0123456789" };
-const devRun = (root?: string) => runLikeCli({ stack: "dev", config: { ...raw.values, ...secrets }, secretKeys: Object.keys(secrets), ...(root ? { root } : {}) });
+const devRun = (compileCache: string, root?: string) =>
+  runLikeCli({ stack: "dev", config: { ...raw.values, ...secrets }, secretKeys: Object.keys(secrets), env: { CODEWHALE_TS_CACHE_DIR: compileCache }, ...(root ? { root } : {}) });
+const scratch = mkdtempSync(path.join(tmpdir(), "codewhale-cli-loader-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const names = (rs: readonly { type: string; name: string }[]) => rs.map((r) => `${r.type}::${r.name}`).sort();
 
@@ -22,7 +25,8 @@ describe("the program under the Pulumi CLI's loader (Pulumi.yaml's runtime optio
   let run: CliLoaderRun;
   let plan: Plan;
   beforeAll(async () => {
-    run = devRun();
+    // Cold: a fresh temp dir and an empty compile cache.
+    run = devRun(mkdtempSync(path.join(scratch, "cache-")));
     plan = await planStack({ stack: "dev" });
   }, 120_000);
 
@@ -49,16 +53,19 @@ describe("the program under the Pulumi CLI's loader (Pulumi.yaml's runtime optio
 });
 
 describe("an edited .ts file", () => {
-  const copy = mkdtempSync(path.join(tmpdir(), "codewhale-cli-edit-"));
-  afterAll(() => rmSync(copy, { recursive: true, force: true }));
-
-  it("takes effect on the next run, with no build step", () => {
+  it("takes effect on the next run, with no build step and the compile cache of the run before", () => {
+    const copy = mkdtempSync(path.join(scratch, "project-"));
+    const cache = mkdtempSync(path.join(scratch, "cache-"));
     // A copy of the project (its node_modules linked), then an edit of the entry point, as a user makes it.
     for (const entry of readdirSync(ROOT)) {
       if (entry === "node_modules" || entry.startsWith(".")) continue;
       cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+    const before = devRun(cache, copy);
+    expect(before.status, before.stderr).toBe(0);
+    expect(readdirSync(cache).length, "the first run filled the compile cache").toBeGreaterThan(20);
+    expect(names(before.registered).some((n) => n.startsWith("test:edit:Marker"))).toBe(false);
     const index = path.join(copy, "index.ts");
     writeFileSync(
       index,
@@ -68,7 +75,7 @@ describe("an edited .ts file", () => {
       ),
     );
     expect(readFileSync(index, "utf8")).toContain("edited-by-user");
-    const r = devRun(copy);
+    const r = devRun(cache, copy);
     expect(r.status, r.stderr).toBe(0);
     expect(names(r.registered)).toContain("test:edit:Marker::edited-by-user");
   }, 120_000);
