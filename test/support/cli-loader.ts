@@ -125,7 +125,7 @@ export function runLikeCli(options: CliLoaderOptions): CliLoaderRun {
     } catch {
       // no report: the process died before exit handlers ran; status and stderr tell why
     }
-    return { status: r.status, stderr: r.stderr, stdout: r.stdout, ms, ...parsed, argv };
+    return { status: r.status, stderr: r.stderr, stdout: r.stdout, ...parsed, ms, argv };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
