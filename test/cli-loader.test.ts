@@ -80,3 +80,11 @@ describe("an edited .ts file", () => {
     expect(names(r.registered)).toContain("test:edit:Marker::edited-by-user");
   }, 120_000);
 });
+
+describe("splitNodeargs", () => {
+  it("splits plain words as the host's shell lexer does, and refuses what a shell would unquote", () => {
+    expect(splitNodeargs("  --require ./x.cjs   --max-old-space-size=512 ")).toEqual(["--require", "./x.cjs", "--max-old-space-size=512"]);
+    expect(splitNodeargs(undefined)).toEqual([]);
+    expect(() => splitNodeargs('--require "./a b.cjs"')).toThrow(/quoting is not supported/);
+  });
+});
