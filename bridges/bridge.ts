@@ -66,6 +66,12 @@ export interface BridgeDefinition {
   readonly npmDependencies: boolean;
   /** Non-secret environment of the bridge process. Values must be single-line. */
   env(ctx: BridgeEnvContext): Readonly<Record<string, string>>;
-  /** Where to create the app/bot and how the first pairing goes, for the runbook and stack outputs. */
+  /**
+   * Where to create the bot/app, before anything is deployed (the bridge cannot start without its credentials).
+   * Console steps only: how the credentials are stored differs by route (Pulumi config or the bundle's
+   * fill-secrets helper) and is said by the README, nextSteps and the runbook from `secrets`.
+   */
+  readonly createSteps: readonly string[];
+  /** The first pairing after the host is up, up to the chat id: the allowlist step is the same for every bridge. */
   readonly pairingSteps: readonly string[];
 }

@@ -69,10 +69,8 @@ export const feishuBridge: BridgeDefinition = {
     FEISHU_GROUP_PREFIX: settings.groupPrefix,
     FEISHU_THREAD_MAP_PATH: `${stateDir}/thread-map.json`,
   }),
-  pairingSteps: [
-    "In the Feishu (open.feishu.cn) or Lark (open.larksuite.com) developer console: create a custom app, enable the Bot capability, subscribe to the event im.message.receive_v1 with 'Receive events through persistent connection', grant im:message and im:message:send_as_bot, publish a version.",
-    "Store the credentials: pulumi config set feishuAppId cli_...; pulumi config set --secret feishuAppSecret <secret>.",
-    "With chatAllowlist empty the bot answers any chat with its ids and refuses it. Message the bot /status.",
-    "Put the id it tells you in the allowlist: pulumi config set --path 'chatAllowlist[0]' <id>, then pulumi up (rolls out without replacing the host).",
+  createSteps: [
+    "In the Feishu (open.feishu.cn) or Lark (open.larksuite.com) developer console: create a custom app, enable the Bot capability, subscribe to the event im.message.receive_v1 with 'Receive events through persistent connection', grant im:message and im:message:send_as_bot, publish a version; note the app id (cli_...) and the app secret.",
   ],
+  pairingSteps: ["With chatAllowlist empty the bot answers any chat with its ids and refuses it: message the bot /status and note the chat id it tells you."],
 };

@@ -33,9 +33,6 @@ export const telegramBridge: BridgeDefinition = {
     TELEGRAM_GROUP_PREFIX: settings.groupPrefix,
     TELEGRAM_THREAD_MAP_PATH: `${stateDir}/thread-map.json`,
   }),
-  pairingSteps: [
-    "Create the bot with @BotFather (/newbot) and store its token: pulumi config set --secret telegramBotToken <token>.",
-    "With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it. Send /status to the bot.",
-    "Put the id it tells you in the allowlist: pulumi config set --path 'chatAllowlist[0]' <id>, then pulumi up (rolls out without replacing the host).",
-  ],
+  createSteps: ["In Telegram, talk to @BotFather: /newbot, pick a name and a username; it answers with the bot token (123456789:AAH...)."],
+  pairingSteps: ["With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it: send /status to the bot and note the chat_id it tells you."],
 };

@@ -32,8 +32,8 @@ export const CONFIG_START_TIMEOUT_SECONDS = FETCH_DEADLINE_SECONDS + FETCH_REQUE
  * After a failed run (a vault outage longer than the deadline), systemd starts the fetcher again this long
  * after, for ever: no start limit, so codewhale-config recovers by itself when the vault is back. Units
  * whose start waited on it have failed by then (systemd service.c service_enter_dead passes through the
- * failed state before an auto-restart, unless RestartMode=direct, systemd 254+); they start again with
- * the next rollout or boot.
+ * failed state before an auto-restart, unless RestartMode=direct, systemd 254+); the payload's drop-in for
+ * the producer (host-payload.ts) starts them again once the fetch succeeds.
  */
 export const CONFIG_RESTART_SECONDS = 60;
 

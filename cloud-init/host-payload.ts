@@ -12,6 +12,7 @@ import {
   BRIDGE_USER,
   CODEWHALE_HOME,
   CONFIG_FILES,
+  FIREWALL_TABLE,
   INSTALL_USER,
   LIB_DIR,
   NO_HOME,
@@ -20,11 +21,12 @@ import {
   type ConfigFile,
   type EnvEntry,
   type HostFile,
+  type AuthorizedKeys,
   type HostPayload,
   type SecretDelivery,
   type ServiceUser,
 } from "./model";
-import { HOST_ENDPOINTS } from "./systemd-unit";
+import { HOST_ENDPOINTS, renderUnitDropIn } from "./systemd-unit";
 import {
   DATA_UNIT,
   FIREWALL_UNIT,
@@ -79,9 +81,6 @@ export function sshdDropIn(loginUser: string): HostFile {
     ].join("\n"),
   };
 }
-
-/** The nftables table the host firewall owns (and only that one: other tables on the host are left alone). */
-export const FIREWALL_TABLE = "codewhale_remote";
 
 /**
  * The host firewall, beside the cloud's: inbound, loopback, replies and SSH from `sshAllowedCidrs` only; outbound,
@@ -153,6 +152,8 @@ export interface HostOptions {
    * installs). Azure patches through the platform (patchMode AutomaticByPlatform).
    */
   readonly unattendedUpgrades: boolean;
+  /** Install these keys as the admin user's authorized_keys (clouds without a usable key mechanism). */
+  readonly authorizedKeys?: AuthorizedKeys;
 }
 
 /** apt's switch for daily package lists and unattended (security) upgrades, as `dpkg-reconfigure unattended-upgrades` writes it. */
@@ -282,6 +283,22 @@ export function secureAccountsScript(users: readonly ServiceUser[]): string {
   ].join("\n");
 }
 
+/** Polls the runtime's /health (loopback) until it answers, for at most $1 seconds, while its main process $2 lives. */
+function waitRuntimeScript(): string {
+  return [
+    "#!/bin/sh",
+    "# codewhale-remote: wait until the runtime answers (ExecStartPost of codewhale-runtime.service).",
+    "set -u",
+    'deadline=$(($(date +%s) + $1))',
+    `until curl -fsS -m 2 -o /dev/null ${RUNTIME_URL}/health; do`,
+    '  kill -0 "$2" 2>/dev/null || { echo "codewhale-runtime: exited before /health answered" >&2; exit 1; }',
+    '  [ "$(date +%s)" -lt "$deadline" ] || { echo "codewhale-runtime: /health did not answer within $1 s" >&2; exit 1; }',
+    "  sleep 0.5",
+    "done",
+    "",
+  ].join("\n");
+}
+
 /** Hands the install root to the installer's user: /opt is root-owned, so no one else can plant an entry there. */
 const PREPARE_INSTALL = [
   "#!/bin/sh",
@@ -314,6 +331,18 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     RELOAD_SSHD,
     "",
   ].join("\n");
+  // Units that wait on a config producer (the Key Vault fetch) fail with it when it gives up, and systemd does
+  // not start them again when its own Restart= later succeeds: the producer starts them itself once it has
+  // written the config ("--no-block": a no-op for units already queued at boot or by a rollout).
+  const producer = delivery.producerUnit;
+  const producerDropIn: HostFile[] = producer
+    ? [
+        unitFile(
+          `${producer}.d/10-start-services.conf`,
+          renderUnitDropIn({ Service: [["ExecStartPost", `+/usr/bin/systemctl --no-block start ${units.slice(units.indexOf(producer) + 1).join(" ")}`]] }),
+        ),
+      ]
+    : [];
   const files: HostFile[] = [
     sshdDropIn(options.sshLoginUser),
     ...(options.unattendedUpgrades ? [AUTO_UPGRADES] : []),
@@ -322,7 +351,9 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     script("prepare-data", readAsset("prepare-data.sh")),
     script("secure-accounts", secureAccountsScript(SERVICE_USERS)),
     script("apply", apply),
+    script("wait-runtime", waitRuntimeScript()),
     ...delivery.files,
+    ...producerDropIn,
     unitFile(DATA_UNIT, dataUnit(options.dataDevices)),
     unitFile(FIREWALL_UNIT, firewallUnit(delivery)),
     unitFile(INSTALL_UNIT, installUnit(delivery)),
@@ -349,5 +380,6 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     applyCommand: APPLY_COMMAND,
     reloadSshdCommand: RELOAD_SSHD,
     sshLoginUser: options.sshLoginUser,
+    ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
   };
 }

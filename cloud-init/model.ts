@@ -68,6 +68,17 @@ export interface HostPayload {
   readonly reloadSshdCommand: string;
   /** The one user sshd admits. */
   readonly sshLoginUser: string;
+  /**
+   * The admin user's SSH public keys, where the cloud has no key mechanism the payload may rely on (Lighthouse:
+   * binding a key pair force-stops the instance). The payload then owns that user's ~/.ssh/authorized_keys.
+   */
+  readonly authorizedKeys?: AuthorizedKeys;
+}
+
+/** An existing (trusted) login user and the exact list of public keys its authorized_keys holds. */
+export interface AuthorizedKeys {
+  readonly user: string;
+  readonly keys: readonly string[];
 }
 
 /** The agent's user: the runtime runs as it, and so does every command the agent runs. Assumed hostile. */
@@ -105,6 +116,9 @@ export function configFileAccess(file: Pick<ConfigFile, "format">): { readonly m
 }
 /** The config dir: traversable by the services (the runtime reads config.toml), listable by root only. */
 export const CONFIG_DIR_MODE = "0711";
+
+/** The nftables table the host firewall owns (and only that one: other tables on the host are left alone). */
+export const FIREWALL_TABLE = "codewhale_remote";
 
 /** Names of the config files every cloud delivers. */
 export const CONFIG_FILES = {

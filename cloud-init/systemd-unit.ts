@@ -11,6 +11,11 @@ export interface UnitFile {
   readonly Install?: UnitSection;
 }
 
+/** A drop-in (`<unit>.d/*.conf`): any sections, each rendered as in a unit. */
+export function renderUnitDropIn(sections: Partial<Record<"Unit" | "Service", UnitSection>>): string {
+  return renderUnit({ Unit: sections.Unit ?? [], Service: sections.Service ?? [] }).replace(/^\[Unit\]\n\n/, "");
+}
+
 export function renderUnit(unit: UnitFile): string {
   const out: string[] = [];
   for (const name of ["Unit", "Service", "Install"] as const) {

@@ -16,6 +16,7 @@ import {
   BRIDGE_USER,
   CONFIG_FILES,
   DATA_DIR,
+  FIREWALL_TABLE,
   INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
@@ -30,6 +31,9 @@ export const DATA_UNIT = "codewhale-data.service";
 export const INSTALL_UNIT = "codewhale-install.service";
 export const FIREWALL_UNIT = "codewhale-firewall.service";
 export const RUNTIME_UNIT = "codewhale-runtime.service";
+
+/** How long the runtime may take from its start until /health answers before systemd counts the start failed. */
+export const RUNTIME_READY_SECONDS = 60;
 
 /** Env names (runtime.env) of the runtime's resource limits, applied by the unit before it starts. */
 export const LIMIT_ENV = { memoryMax: "CODEWHALE_REMOTE_MEMORY_MAX", tasksMax: "CODEWHALE_REMOTE_TASKS_MAX" } as const;
@@ -123,7 +127,7 @@ export function firewallUnit(delivery: SecretDelivery): string {
       ["RemainAfterExit", true],
       ["ExecStart", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
       ["ExecReload", `/usr/sbin/nft -f ${delivery.configDir}/${CONFIG_FILES.firewall}`],
-      ["ExecStop", "/usr/sbin/nft delete table inet codewhale_remote"],
+      ["ExecStop", `/usr/sbin/nft delete table inet ${FIREWALL_TABLE}`],
       ["CapabilityBoundingSet", "CAP_NET_ADMIN"],
       ["RestrictAddressFamilies", "AF_NETLINK AF_UNIX"],
       ...rootOneshotHardening,
@@ -158,10 +162,15 @@ export function runtimeUnit(delivery: SecretDelivery): string {
         "ExecStart",
         `${INSTALL_ROOT}/current/bin/codewhale --workspace ${WORKSPACE_DIR} serve --http --host ${RUNTIME_HOST} --port ${RUNTIME_PORT} --workers \${CODEWHALE_REMOTE_WORKERS}`,
       ],
+      // Started means answering: units ordered after the runtime (the bridge) start against a runtime that is up.
+      // Root runs the wait (the agent's sandbox hides the helper), and only curls loopback.
+      ["ExecStartPost", `+${LIB_DIR}/wait-runtime ${RUNTIME_READY_SECONDS} \${MAINPID}`],
       ["Restart", "on-failure"],
       ["RestartSec", "5"],
-      // The OOM killer takes the agent's processes before anything else on the host.
+      // The OOM killer takes the agent's processes before anything else on the host, and under CPU contention
+      // sshd and the bridge (weight 100) come first.
       ["OOMScoreAdjust", "500"],
+      ["CPUWeight", "50"],
       // Neither service can see the other's config or state, even where file modes would already refuse.
       ["InaccessiblePaths", `-${delivery.configDir}/${CONFIG_FILES.bridge} -${delivery.configDir}/${CONFIG_FILES.install} -${BRIDGE_STATE_ROOT} -${LIB_DIR}`],
       ...agentHardening,

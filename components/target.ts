@@ -8,7 +8,7 @@ import type { StackSpec } from "../config/spec";
 
 /** Stack outputs every cloud exports (plus its own extras). */
 export interface AgentHostOutputs {
-  /** Absent where the cloud's provider does not report the address (Lighthouse v0.2.3: see publicIpCommand). */
+  /** The host's public IPv4 address as the cloud's provider reports it (empty if it reported none). */
   readonly publicIp?: pulumi.Output<string>;
   readonly sshCommand: pulumi.Output<string>;
   readonly sshTunnelCommand: pulumi.Output<string>;

@@ -74,6 +74,8 @@ const fullKey = (path: readonly PropertyKey[]): string => {
   return out;
 };
 
+const CIDR_EXPECTED = "a CIDR: one IPv4 host is a.b.c.d/32 (203.0.113.7/32), one IPv6 host is /128 (2001:db8::7/128)";
+
 /** The `pulumi config set` command that sets a key (with --path for nested keys). */
 export function setCommand(path: readonly PropertyKey[], example: string, secret = false): string {
   const nested = path.length > 1;
@@ -81,11 +83,14 @@ export function setCommand(path: readonly PropertyKey[], example: string, secret
   return `pulumi config set${secret ? " --secret" : ""}${nested ? " --path" : ""} ${nested ? `'${key}'` : key} ${example}`;
 }
 
-function didYouMean(value: string, candidates: readonly string[]): string {
+function closestWithin(value: string, candidates: readonly string[]): string | undefined {
   const best = closest(value, candidates as string[]);
-  return best && distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3))
-    ? ` Did you mean '${best}'?`
-    : "";
+  return best && distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function didYouMean(value: string, candidates: readonly string[]): string {
+  const best = closestWithin(value, candidates);
+  return best ? ` Did you mean '${best}'?` : "";
 }
 
 /** A zod issue carrying our three-part message. */
@@ -126,13 +131,18 @@ const azureSchema = z
 
 const lighthouseSchema = z
   .object({
-    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id like bundle_starter_mc_med2_02").default("bundle_starter_mc_med2_02"),
+    // Required by the Lighthouse target (its validate says how to list the plans on sale); no default is verified.
+    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id (BundleId of DescribeBundles, e.g. bundle2022_gen_01)").optional(),
     blueprintId: z.string().regex(/^lhbp-[a-z0-9]+$/, "must be a Lighthouse blueprint id like lhbp-xxxxxxxx").optional(),
     zone: z.string().regex(/^[a-z]+-[a-z]+-\d+$/, "must be a zone like ap-singapore-1").optional(),
     renewFlag: z.enum(["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_AUTO_RENEW"]).default("NOTIFY_AND_AUTO_RENEW"),
     period: z.number().int().min(1).max(60).default(1),
     dataDiskSizeGb: z.number().int().min(0).max(4000).refine((n) => n === 0 || n >= 10, "must be 0 (no data disk) or at least 10").default(20),
     instanceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, "must be 1-60 letters, digits, - or _").optional(),
+    // tat: the bootstrap with its secrets runs through TAT (which keeps every invocation's content); ssh: TAT
+    // installs only the SSH key, and the deployer sends the bootstrap over SSH (components/lighthouse).
+    secretDelivery: z.enum(["tat", "ssh"]).default("tat"),
+    sshHostKey: z.string().optional(),
   })
   .strict();
 
@@ -200,26 +210,41 @@ function decode(name: ConfigKeyName, raw: string): { value?: unknown; problem?: 
   }
 }
 
-function zodProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => {
+function zodProblems(error: z.ZodError, decoded: Record<string, unknown>): ConfigProblem[] {
+  return error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path as PropertyKey[];
     const top = String(path[0]) as ConfigKeyName;
     const params = (issue as { params?: { expected?: string; fix?: string } }).params;
     const desc = (configKeys[top] as ConfigKey | undefined)?.description ?? "";
     const secret = (configKeys[top] as ConfigKey | undefined)?.secret === true;
-    let problem = issue.message;
     if (issue.code === "unrecognized_keys") {
+      // One problem per unknown field, keyed by the field itself: the fix moves its value to the field meant
+      // (`pulumi config set azure <value>` would overwrite the whole object).
       const allowed = Object.keys(((top === "azure" ? azureSchema : lighthouseSchema) as z.ZodObject).shape);
-      problem = `has unknown field(s) ${issue.keys.map((k) => `'${k}'${didYouMean(k, allowed)}`).join(", ")}`;
+      const given = decoded[top] as Record<string, unknown> | undefined;
+      return issue.keys.map((k) => {
+        const meant = closestWithin(k, allowed);
+        const value = given?.[k];
+        const example = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "<value>";
+        return {
+          key: fullKey([...path, k]),
+          problem: `is not a known field of ${top}.${meant ? ` Did you mean '${meant}'?` : ""}`,
+          expected: desc,
+          fix: `pulumi config rm --path '${fullKey([...path, k]).slice(PROJECT.length + 1)}'${meant ? ` && ${setCommand([...path, meant], shellWord(example))}` : ""}`,
+        };
+      });
     }
-    return {
+    return [{
       key: fullKey(path),
-      problem,
+      problem: issue.message,
       expected: params?.expected ?? desc,
       fix: params?.fix ?? setCommand(path, "<value>", secret),
-    };
+    }];
   });
 }
+
+/** A value as one shell word in a fix line (config values here are plain: sizes, ids, numbers). */
+const shellWord = (v: string) => (/^[A-Za-z0-9_.:/@+-]+$/.test(v) || v === "<value>" ? v : `'${v.replace(/'/g, "'\\''")}'`);
 
 /**
  * Rules that span keys or depend on registries (cloud, bridge, provider rows). Returns the problems and,
@@ -298,12 +323,12 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
     d.sshAllowedCidrs.forEach((c, i) => {
       const { cidr, problem, suggestion } = parseCidr(c);
       if (!cidr) {
-        add(["sshAllowedCidrs", i], `'${c}' ${problem}`, "a CIDR like 203.0.113.7/32 or 2001:db8::/64", setCommand(["sshAllowedCidrs", i], suggestion ?? "203.0.113.7/32"));
+        add(["sshAllowedCidrs", i], `'${c}' ${problem}`, CIDR_EXPECTED, setCommand(["sshAllowedCidrs", i], suggestion ?? "203.0.113.7/32"));
       } else if (cidr.worldOpen && !d.allowSshFromAnywhere) {
         add(
           ["sshAllowedCidrs", i],
           `'${c}' opens SSH to the whole internet`,
-          "the CIDRs you connect from (find yours with: curl -s https://ifconfig.me)",
+          "the CIDRs you connect from (your IPv4 address: curl -4 -s https://ifconfig.me, then append /32)",
           `${setCommand(["sshAllowedCidrs", i], "<your-ip>/32")} (or, to accept the risk, pulumi config set allowSshFromAnywhere true)`,
         );
       }
@@ -339,14 +364,27 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   const decoded: Record<string, unknown> = {};
   const names = Object.keys(configKeys) as ConfigKeyName[];
   for (const [k, v] of Object.entries(raw.values)) {
-    if (!k.startsWith(PROJECT + ":")) continue;
+    if (!k.startsWith(PROJECT + ":")) {
+      // Other namespaces belong to providers (azure-native:, tencentcloud:); one a typo away from ours is ours.
+      const ns = k.slice(0, k.indexOf(":"));
+      if (ns !== PROJECT && distance(ns.toLowerCase(), PROJECT) <= 3) {
+        const rest = k.slice(ns.length + 1);
+        problems.push({ key: k, problem: `has the namespace '${ns}', not this project's '${PROJECT}', so it is ignored`, expected: `${PROJECT}:${rest}`, fix: `pulumi config rm '${k}' && pulumi config set ${rest} <value>` });
+      }
+      continue;
+    }
     const name = k.slice(PROJECT.length + 1);
     if (!(name in configKeys)) {
+      const meant = closestWithin(name, names);
+      const kind = meant ? (configKeys[meant as ConfigKeyName] as ConfigKey) : undefined;
+      // The value moves to the key meant; a secret's or a list's value is not repeated in a message.
+      const scalar = kind && !kind.secret && (kind.kind === "string" || kind.kind === "boolean" || kind.kind === "integer") && !/[\s'"$`\\]/.test(v) ? v : "<value>";
+      const setMeant = meant && kind ? setCommand(kind.kind === "array" ? [meant, 0] : kind.kind === "object" ? [meant, "<field>"] : [meant], scalar, kind.secret === true) : undefined;
       problems.push({
         key: k,
         problem: `is not a known key.${didYouMean(name, names)}`,
         expected: `one of ${names.join(", ")}`,
-        fix: `pulumi config rm ${name} (and set the intended key)`,
+        fix: `pulumi config rm ${name}${setMeant ? ` && ${setMeant}` : " (and set the intended key)"}`,
       });
       continue;
     }
@@ -360,7 +398,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
   if (!parsed.success) {
     // Report these, then drop the offending keys and go on, so cross-key rules still report theirs.
     for (const issue of parsed.error.issues) reported.add(String(issue.path[0]));
-    problems.push(...zodProblems(parsed.error));
+    problems.push(...zodProblems(parsed.error, decoded));
     for (const k of reported) delete decoded[k];
     parsed = schema.safeParse(decoded);
     if (!parsed.success) throw new ConfigError(problems);
@@ -421,8 +459,12 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
     ...(tencentRegion ? { tencentRegion } : {}),
   };
   // Cloud rules need the typed spec; their problems join the others so the user sees all of them at once.
-  problems.push(...(opts.cloudChecks?.(spec) ?? []));
-  if (problems.length > 0) throw new ConfigError(problems);
+  // Where a cloud has its own rule about an entry (an IPv6 source on an IPv4-only host), its problem replaces the
+  // generic one: the generic fix (a /128) would not work there, and two contradicting fixes help nobody.
+  const cloudProblems = opts.cloudChecks?.(spec) ?? [];
+  const cloudKeys = new Set(cloudProblems.map((p) => p.key));
+  const all = [...problems.filter((p) => !cloudKeys.has(p.key)), ...cloudProblems];
+  if (all.length > 0) throw new ConfigError(all);
   return { spec, missingSecrets };
 }
 

@@ -30,7 +30,8 @@ export interface AzureSettings {
 }
 
 export interface LighthouseSettings {
-  readonly bundleId: string;
+  /** Required by the Lighthouse target (no default is verified to be on sale); optional for the other clouds. */
+  readonly bundleId?: string;
   /** Required by the Lighthouse target (its validate says how to find one); optional for the other clouds. */
   readonly blueprintId?: string;
   readonly zone?: string;
@@ -39,6 +40,10 @@ export interface LighthouseSettings {
   /** 0 = no data disk (state then dies with the instance). */
   readonly dataDiskSizeGb: number;
   readonly instanceName?: string;
+  /** How the env files and their secrets reach the host: inside the TAT command, or over SSH from the deployer. */
+  readonly secretDelivery: "tat" | "ssh";
+  /** The host's SSH public host key (one `known_hosts`-style key): the ssh delivery connects only to it. */
+  readonly sshHostKey?: string;
 }
 
 export interface CodewhaleRelease {

@@ -37,7 +37,9 @@ export function parseCidr(value: string): { cidr?: ParsedCidr; problem?: string;
   if (!value.includes("/")) {
     if (ipaddr.isValid(value)) {
       const family = ipaddr.parse(value).kind();
-      return { problem: "is an address without a prefix length", suggestion: `${value}/${family === "ipv4" ? 32 : 128}` };
+      return family === "ipv4"
+        ? { problem: "is an address without a prefix length (one IPv4 host is /32)", suggestion: `${value}/32` }
+        : { problem: "is an IPv6 address without a prefix length (one IPv6 host is /128)", suggestion: `${value}/128` };
     }
     return { problem: "is not a CIDR" };
   }
@@ -56,7 +58,15 @@ export function parseCidr(value: string): { cidr?: ParsedCidr; problem?: string;
       : ipaddr.IPv6.networkAddressFromCIDR(value).toNormalizedString();
   const given = family === "ipv4" ? addr.toString() : (addr as ipaddr.IPv6).toNormalizedString();
   if (network !== given) {
-    return { problem: "has host bits set", suggestion: `${family === "ipv4" ? network : ipaddr.parse(network).toString()}/${prefix}` };
+    if (family === "ipv6") {
+      // Typically `$(curl -s https://ifconfig.me)/32` on a network that prefers IPv6: /32 is the IPv4 single-host
+      // suffix, and as an IPv6 prefix it is a range of 2^96 addresses (a provider's allocation). Suggest the host.
+      return {
+        problem: `is one IPv6 address with /${prefix}: as IPv6 that is a range of 2^${128 - prefix} addresses, not one host (one IPv6 host is /128; if you meant your IPv4 address, it is: curl -4 -s https://ifconfig.me)`,
+        suggestion: `${addr.toString()}/128`,
+      };
+    }
+    return { problem: "has host bits set", suggestion: `${network}/${prefix}` };
   }
   if (family === "ipv4" && value.split("/")[0] !== addr.toString()) {
     return { problem: "is not in canonical dotted form", suggestion: `${addr.toString()}/${prefix}` };

@@ -48,8 +48,9 @@ const byType: Record<string, Outputs> = {
     return { name: i.secretName ?? name, properties: wrapped ? { [SIG_KEY]: SECRET_SIG, value: out } : out };
   },
   "azure-native:authorization:RoleAssignment": (name) => ({ name: `00000000-0000-0000-0000-${short(name).padStart(12, "0")}` }),
-  // Lighthouse: the instance reports a zone even when none was asked for (the service picks one).
-  "tencentcloud:Lighthouse/instance:Instance": (_name, i) => ({ zone: i.zone ?? "ap-offline-1" }),
+  // Lighthouse: the instance reports a zone even when none was asked for (the service picks one), and its
+  // addresses (the provider's Read sets public_addresses / private_addresses from DescribeInstances).
+  "tencentcloud:Lighthouse/instance:Instance": (_name, i) => ({ zone: i.zone ?? "ap-offline-1", publicAddresses: ["203.0.113.20"], privateAddresses: ["10.0.0.20"] }),
 };
 
 /** Tencent resource ids look like `<prefix>-<8 chars>`; derived from the name so they are stable run to run. */

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { parse as parseYaml } from "yaml";
+import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
 import { providerEnv, type RawConfig } from "../config/load";
 import { PROJECT, configKeys, type ConfigKey } from "../config/keys";
 import { runProgram } from "../program";
@@ -55,23 +55,76 @@ export interface Plan {
   readonly outputs: Record<string, unknown>;
   readonly artifacts: Record<string, string>;
   readonly missingSecrets: readonly string[];
+  /**
+   * Values the mocks made up in place of the cloud's (addresses, ids, generated names), as they appear in the
+   * outputs and the bundle, each with where it came from. The bundle's RUNBOOK.md starts with this list too.
+   */
+  readonly mockValues: readonly MockValue[];
+}
+
+export interface MockValue {
+  readonly value: string;
+  /** The resource and field the stand-in is for, and where it appears. */
+  readonly what: string;
 }
 
 export const ROOT = path.resolve(__dirname, "..");
 
+/** A stack file that cannot be planned: one line naming the file (with line and column where there is one) and the fix. */
+export class StackFileError extends Error {
+  override readonly name = "StackFileError";
+}
+
+/** Top-level keys of a `Pulumi.<stack>.yaml` besides `config` (Pulumi's stack settings file). */
+const STACK_FILE_KEYS = new Set(["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"]);
+
 /** Reads `Pulumi.<stack>.yaml` (or any file of that shape) into the engine's flat key -> string form. */
 export function readStackConfig(file: string, stack: string): RawConfig {
-  const doc = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    throw new StackFileError(`cannot read ${file}: ${why}; give a Pulumi.<stack>.yaml file`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  const at = (offset: number | undefined) => {
+    const pos = lines.linePos(offset ?? 0);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const firstLine = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new StackFileError(`${at(yamlError.pos[0])}: invalid YAML: ${firstLine}; fix the file (a stack file is a mapping with a config: block)`);
+  }
+  const shape = (node: unknown, what: string) => new StackFileError(`${at((node as { range?: [number] } | null)?.range?.[0])}: ${what}; a stack file looks like 'config:' followed by indented lines 'codewhale-remote:<key>: <value>'`);
+  if (doc.contents === null) return { project: PROJECT, stack, values: {}, opaqueSecrets: new Set(), env: providerEnv() };
+  if (!isMap(doc.contents)) throw shape(doc.contents, "the file is not a mapping");
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : "";
+    if (!STACK_FILE_KEYS.has(key)) {
+      throw shape(pair.key, `unknown top-level key '${key}'${key.includes(":") || key in configKeys ? ` (config keys go under config:, e.g. config: {${key.includes(":") ? key : `${PROJECT}:${key}`}: ...})` : ""}`);
+    }
+  }
+  const config = doc.get("config", true);
+  if (config !== undefined && config !== null && !(isScalar(config) && config.value === null) && !isMap(config)) throw shape(config, "'config' is not a mapping of keys to values");
   const values: Record<string, string> = {};
   const opaque = new Set<string>();
-  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+  for (const pair of isMap(config) ? config.items : []) {
+    if (!isScalar(pair.key) || typeof pair.key.value !== "string") throw shape(pair.key, "a config key is not a plain name");
+    const rawKey = pair.key.value;
     const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+    const value: unknown = pair.value === null ? null : (pair.value as { toJSON(): unknown }).toJSON();
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      if (typeof (value as { secure: unknown }).secure !== "string") throw shape(pair.value, `'${rawKey}: secure:' is not a string (an encrypted value as pulumi config set --secret writes it)`);
       // Encrypted with the stack's secrets provider: present, but unreadable without it.
       opaque.add(key);
       values[key] = "";
       continue;
     }
+    if (value === null) throw shape(pair.value ?? pair.key, `'${rawKey}' has no value; give one, or remove the line`);
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   // The provider settings a real deploy would take from the environment count here too.
@@ -174,6 +227,49 @@ export interface PlanOptions {
   readonly observe?: (resource: { readonly type: string; readonly name: string; readonly inputs: Record<string, unknown> }) => void;
 }
 
+/** What the mocks answered that no input said: the resource's id and output fields, random results. */
+function recordMadeUp(into: Map<string, string>, args: pulumi.runtime.MockResourceArgs, result: { id: string; state: Record<string, unknown> }): void {
+  const inputs = args.inputs as Record<string, unknown>;
+  const what = `${args.type.split(":").pop()} '${args.name}'`;
+  if (result.id) into.set(result.id, `${what} id`);
+  const given = new Set(Object.values(inputs).filter((v): v is string => typeof v === "string"));
+  for (const [k, v] of Object.entries(result.state)) {
+    if (typeof v === "string" && v.length >= 6 && !given.has(v)) into.set(v, `${what} ${k}`);
+  }
+}
+
+/** The words of `texts` made up by the mocks (or built from what they made up, like a name from a random suffix). */
+function mockValuesIn(madeUp: ReadonlyMap<string, string>, outputs: Record<string, unknown>, artifacts: Record<string, string>): MockValue[] {
+  const where = new Map<string, { what: string; in: Set<string> }>();
+  const scan = (text: string, place: string) => {
+    for (const word of new Set(text.split(/[^A-Za-z0-9._#-]+/))) {
+      if (word.length < 6) continue;
+      for (const [v, what] of madeUp) {
+        if (!word.includes(v)) continue;
+        const entry = where.get(word) ?? { what: word === v ? what : `built from ${what} ${v}`, in: new Set<string>() };
+        entry.in.add(place);
+        where.set(word, entry);
+      }
+    }
+  };
+  for (const [k, v] of Object.entries(outputs)) scan(typeof v === "string" ? v : JSON.stringify(v), `output ${k}`);
+  for (const [f, text] of Object.entries(artifacts)) scan(text, f);
+  return [...where].map(([value, e]) => ({ value, what: `${e.what}; in ${[...e.in].join(", ")}` })).sort((a, b) => a.value.localeCompare(b.value));
+}
+
+/** Heads the runbook with the stand-ins the bundle holds: nobody should ssh to a documentation address. */
+function markMockValues(artifacts: Record<string, string>, mock: readonly MockValue[]): Record<string, string> {
+  const runbook = artifacts["RUNBOOK.md"];
+  if (runbook === undefined || mock.length === 0) return artifacts;
+  const banner = [
+    "> **Offline plan: mock values.** This bundle was rendered without a cloud. These values are stand-ins for what",
+    "> the cloud assigns; replace them with your host's (after a deploy: `pulumi stack output`; for a manual install: your host's address):",
+    ...mock.map((m) => `> - \`${m.value}\` (${m.what})`),
+  ].join("\n");
+  const [title, ...rest] = runbook.split("\n");
+  return { ...artifacts, "RUNBOOK.md": [title, "", banner, ...rest].join("\n") };
+}
+
 let running = false;
 
 export async function planStack(options: PlanOptions): Promise<Plan> {
@@ -182,9 +278,16 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
   try {
     const raw = options.raw ?? readStackConfig(path.join(ROOT, `Pulumi.${options.stack}.yaml`), options.stack);
     const observe = options.observe;
-    const mocks: pulumi.runtime.Mocks = observe
-      ? { ...offlineMocks, newResource: (args) => (observe({ type: args.type, name: args.name, inputs: revealWire(args.inputs) as Record<string, unknown> }), offlineMocks.newResource(args)) }
-      : offlineMocks;
+    const madeUp = new Map<string, string>();
+    const mocks: pulumi.runtime.Mocks = {
+      ...offlineMocks,
+      newResource: (args) => {
+        observe?.({ type: args.type, name: args.name, inputs: revealWire(args.inputs) as Record<string, unknown> });
+        const result = offlineMocks.newResource(args) as { id: string; state: Record<string, unknown> };
+        recordMadeUp(madeUp, args, result);
+        return result;
+      },
+    };
     const monitor = new RecordingMonitor(mocks);
     pulumi.runtime.setMockOptions(monitor, PROJECT, options.stack, true);
     const secretKeys = Object.entries(configKeys).filter(([, k]) => (k as ConfigKey).secret).map(([n]) => `${PROJECT}:${n}`);
@@ -207,8 +310,10 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
         return {};
       });
     if (failure !== undefined || !result) throw failure;
-    const artifacts = (await resolveRedacted(result.artifacts)) as Record<string, string>;
+    const rendered = (await resolveRedacted(result.artifacts)) as Record<string, string>;
     const resolvedOutputs = (await resolveRedacted(result.outputs)) as Record<string, unknown>;
+    const mockValues = mockValuesIn(madeUp, resolvedOutputs, rendered);
+    const artifacts = markMockValues(rendered, mockValuesIn(madeUp, {}, rendered));
     await pulumi.runtime.disconnect();
     return {
       project: PROJECT,
@@ -217,6 +322,7 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
       outputs: resolvedOutputs,
       artifacts,
       missingSecrets: result.missingSecrets,
+      mockValues,
     };
   } finally {
     running = false;

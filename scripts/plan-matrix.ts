@@ -25,7 +25,7 @@ export interface MatrixStack {
  */
 const CLOUD_SAMPLE: Readonly<Record<string, Record<string, unknown>>> = {
   azure: { "azure-native:location": "westeurope" },
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", zone: "ap-singapore-1" } },
+  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" } },
 };
 
 const full = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);

@@ -115,7 +115,7 @@ const badInputs: [string, Record<string, unknown>, string, RegExp][] = [
   ["http release mirror", { codewhaleReleaseBaseUrl: "http://mirror.example.com/releases" }, "codewhale-remote:codewhaleReleaseBaseUrl", /https/],
   ["groups together with unlisted chats", { allowGroupChats: true, allowUnlistedChats: true }, "codewhale-remote:allowGroupChats", /cannot be true together/],
   ["wrong type", { allowUnlistedChats: "yes" }, "codewhale-remote:allowUnlistedChats", /valid boolean|expected boolean/i],
-  ["unknown field in the azure object", { azure: { vmSise: "Standard_B2s" } }, "codewhale-remote:azure", /'vmSise' Did you mean 'vmSize'/],
+  ["unknown field in the azure object", { azure: { vmSise: "Standard_B2s" } }, "codewhale-remote:azure.vmSise", /not a known field of azure\. Did you mean 'vmSize'/],
   ["bad azure field", { azure: { dataDiskSizeGb: 2 } }, "codewhale-remote:azure.dataDiskSizeGb", /at least 4/],
   ["bad vnet", { azure: { vnetCidr: "10.0.0.0/30" } }, "codewhale-remote:azure.vnetCidr", /\/28 or larger/],
   ["weak RSA key", { sshPublicKey: "RSA2048" }, "codewhale-remote:sshPublicKey", /2048 bits/],
@@ -206,6 +206,54 @@ describe("reporting", () => {
     const raw = rawConfig({ telegramBotToken: "" });
     const { missingSecrets } = loadSpec({ ...raw, opaqueSecrets: new Set(["codewhale-remote:telegramBotToken"]) });
     expect(missingSecrets).toEqual([]);
+  });
+
+  it("a typo in a nested key gets the exact commands that move its value to the key meant", () => {
+    const [p] = problemsOf({ azure: { vmsize: "Standard_D2s_v5" } }).problems;
+    expect(p!.key).toBe("codewhale-remote:azure.vmsize");
+    expect(p!.fix).toBe("pulumi config rm --path 'azure.vmsize' && pulumi config set --path 'azure.vmSize' Standard_D2s_v5");
+    const lh = problemsOf({ cloud: "lighthouse", lighthouse: { blueprintId: "lhbp-abc123", zone: "ap-singapore-1", bundelId: "bundle_x" } }).problems.find((x) => x.key === "codewhale-remote:lighthouse.bundelId");
+    expect(lh?.fix).toBe("pulumi config rm --path 'lighthouse.bundelId' && pulumi config set --path 'lighthouse.bundleId' bundle_x");
+    const far = problemsOf({ azure: { colour: "blue" } }).problems[0]!;
+    expect(far.fix).toBe("pulumi config rm --path 'azure.colour'");
+  });
+
+  it("a typo in the project namespace is not ignored silently", () => {
+    const p = problemsOf({ "codewhale-remot:chatAllowlist": '["123"]' }).problems.find((x) => x.key === "codewhale-remot:chatAllowlist");
+    expect(p?.problem).toBe("has the namespace 'codewhale-remot', not this project's 'codewhale-remote', so it is ignored");
+    expect(p?.fix).toBe("pulumi config rm 'codewhale-remot:chatAllowlist' && pulumi config set chatAllowlist <value>");
+    expect(() => loadSpec(rawConfig({ "azure-native:location": "westeurope", "tencentcloud:region": "ap-singapore" }))).not.toThrow();
+  });
+
+  it("a typo in a top-level key gets the commands that move its value, never a secret's", () => {
+    expect(problemsOf({ provder: "openai" }).problems[0]!.fix).toBe("pulumi config rm provder && pulumi config set provider openai");
+    expect(problemsOf({ sshAllowedCidr: ["203.0.113.7/32"] }).problems.find((p) => p.key === "codewhale-remote:sshAllowedCidr")!.fix).toBe("pulumi config rm sshAllowedCidr && pulumi config set --path 'sshAllowedCidrs[0]' <value>");
+    const secret = problemsOf({ telegramBotTokn: "123456:SECRET-VALUE-xyz" });
+    expect(secret.problems.find((p) => p.key === "codewhale-remote:telegramBotTokn")!.fix).toBe("pulumi config rm telegramBotTokn && pulumi config set --secret telegramBotToken <value>");
+    expect(secret.message).not.toContain("SECRET-VALUE");
+  });
+
+  it("an IPv6 address explains /128 for one host, not the /32 of IPv4", () => {
+    const p = problemsOf({ sshAllowedCidrs: ["2001:db8:1:2::7/32"] }, {}).problems[0]!;
+    expect(p.problem).toBe("'2001:db8:1:2::7/32' is one IPv6 address with /32: as IPv6 that is a range of 2^96 addresses, not one host (one IPv6 host is /128; if you meant your IPv4 address, it is: curl -4 -s https://ifconfig.me)");
+    expect(p.fix).toBe("pulumi config set --path 'sshAllowedCidrs[0]' 2001:db8:1:2::7/128");
+    expect(problemsOf({ sshAllowedCidrs: ["2001:db8::7"] }, {}).problems[0]!.fix).toBe("pulumi config set --path 'sshAllowedCidrs[0]' 2001:db8::7/128");
+  });
+
+  it.each([
+    ["azure", {}, "the Azure host has an IPv4 public address only"],
+    ["lighthouse", { lighthouse: { blueprintId: "lhbp-abc123", zone: "ap-singapore-1" } }, "Lighthouse firewall rules (provider v0.2.3) take IPv4 sources only"],
+  ])("on %s an IPv6 source gets one problem, with the IPv4 fix that works there", (cloud, extra, why) => {
+    for (const cidr of ["2001:db8::7/128", "2001:db8::7/32", "2001:db8::7"]) {
+      const problems = problemsOf({ cloud, ...extra, sshAllowedCidrs: [cidr] }).problems.filter((p) => p.key === "codewhale-remote:sshAllowedCidrs[0]");
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.problem).toBe(`'${cidr}' is IPv6, but ${why}: SSH from an IPv6 address could never reach it`);
+      expect(problems[0]!.fix).toBe(`pulumi config set --path 'sshAllowedCidrs[0]' "$(curl -4 -s https://ifconfig.me)/32"`);
+    }
+  });
+
+  it("asks for the IPv4 address when refusing the world", () => {
+    expect(problemsOf({ sshAllowedCidrs: ["0.0.0.0/0"] }).problems[0]!.expected).toContain("curl -4 -s https://ifconfig.me");
   });
 
   it("runs the cloud's own rules with the rest", () => {

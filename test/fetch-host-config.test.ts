@@ -342,7 +342,8 @@ describe("fetch-host-config.mjs: permanent failures", () => {
   it("IMDS that never becomes ready exits 2 and says so", async () => {
     fake.inject("token", { status: 410 }, Infinity);
 
-    const r = await runFetcher({ CODEWHALE_FETCH_DEADLINE_SECONDS: "0.5" });
+    // Long enough for node to start and see one 410 on a loaded machine; the schedule gives up on its own.
+    const r = await runFetcher({ CODEWHALE_FETCH_DEADLINE_SECONDS: "3" });
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/gave up after .*GET token -> 410/);

@@ -21,6 +21,8 @@ export class SshOnlyFirewall extends pulumi.ComponentResource {
   /** Give this to the instance as `firewallTemplateId` (fixed at creation). */
   readonly templateId: pulumi.Output<string>;
   readonly ruleId: pulumi.Output<string>;
+  /** The rule list on the instance: an operation on the instance, which the next one must wait for. */
+  readonly rules: pulumi.Resource;
 
   constructor(name: string, args: SshOnlyFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:lighthouse:SshOnlyFirewall", name, {}, opts);
@@ -41,6 +43,7 @@ export class SshOnlyFirewall extends pulumi.ComponentResource {
     );
     this.templateId = template.id;
     this.ruleId = rule.id;
+    this.rules = rule;
     this.registerOutputs({ templateId: this.templateId, ruleId: this.ruleId });
   }
 }

@@ -49,7 +49,8 @@ export interface BootedHost {
   destroy(): Promise<void>;
 }
 
-export async function bootHost(p: BootPayload, baseRoot: string, sources: InstallSources): Promise<BootedHost> {
+/** `adminKey`: the private key of the stack's sshPublicKey, on this machine; root in the container holds a copy. */
+export async function bootHost(p: BootPayload, baseRoot: string, sources: InstallSources, adminKey: string): Promise<BootedHost> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "codewhale-boot-host-"));
   const ns = NetworkNamespace.create();
   let c: Container | undefined;
@@ -66,6 +67,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     await ns.start([process.execPath, HOST_ENDPOINTS_FIXTURE, ...HOST_ENDPOINT_ADDRESSES], { ready: /listening on / });
     const files: FileSpec[] = [
       { path: FIXTURE_RELEASES, from: sources.releases },
+      { path: ADMIN_KEY, from: adminKey, mode: 0o600 },
       { path: FIXTURE_REPO, from: sources.repo },
       // Test-only: the fixture repository is a local directory owned by root, which git refuses to read for the
       // installer's user ("dubious ownership"); a real install clones over https, where the check does not apply.
@@ -96,7 +98,9 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     }
     c = await Container.create({ baseRoot, userData: p.userData, meta: { localHostname: `cw-${p.flavour}-${p.spec.bridge.id}` }, files, networkNamespacePath: ns.path, nspawnArgs: NSPAWN_ARGS });
     await c.boot();
-    await addAdminUser(c, p.payload.sshLoginUser);
+    // Azure's provisioning puts the key in place; on the shell flavour the bootstrap does (Lighthouse has no key
+    // mechanism the payload relies on), and the sshd test proves it with this very key.
+    await addAdminUser(c, p.payload.sshLoginUser, p.payload.authorizedKeys === undefined ? p.spec.ssh.publicKey : undefined);
     const ci = await c.waitForCloudInit();
     if (ci.status !== "done" || ci.code !== 0 || ci.errors.length > 0) {
       throw new Error(`cloud-init did not finish cleanly: status '${ci.status}', exit ${ci.code}\n${ci.errors.join("\n")}\n${ci.long}`);
@@ -119,17 +123,19 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
   }
 }
 
-/** The cloud's admin user (Azure's provisioning, Tencent's image), with a key root holds, as the deployer would. */
-async function addAdminUser(c: Container, user: string): Promise<void> {
+/**
+ * The cloud's admin user, as the image or Azure's provisioning makes it; with `publicKey`, its authorized_keys too
+ * (Azure does that, the Lighthouse bootstrap does it itself). Root gets the same key: sshd must refuse it all the
+ * same (PermitRootLogin no).
+ */
+async function addAdminUser(c: Container, user: string, publicKey: string | undefined): Promise<void> {
+  const key = `'${publicKey ?? ""}'`;
   await c.sh(
     [
       `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${user}`,
+      ...(publicKey ? [`install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh`, `printf '%s\\n' ${key} | install -m 0600 -o ${user} -g ${user} /dev/stdin /home/${user}/.ssh/authorized_keys`] : []),
       `install -d -m 0700 /root/.ssh`,
-      `[ -f ${ADMIN_KEY} ] || ssh-keygen -q -t ed25519 -N '' -C admin -f ${ADMIN_KEY}`,
-      `install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh`,
-      `install -m 0600 -o ${user} -g ${user} ${ADMIN_KEY}.pub /home/${user}/.ssh/authorized_keys`,
-      // The same key for root: sshd must refuse it all the same (PermitRootLogin no).
-      `install -m 0600 ${ADMIN_KEY}.pub /root/.ssh/authorized_keys`,
+      `ssh-keygen -y -f ${ADMIN_KEY} | install -m 0600 /dev/stdin /root/.ssh/authorized_keys`,
     ].join(" && "),
     { check: true },
   );

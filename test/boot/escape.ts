@@ -4,11 +4,10 @@
  * the verdicts. The attacks are in the script; what they must find is asserted by the suite.
  */
 import * as path from "node:path";
-import { AGENT_HOME, LIB_DIR, WORKSPACE_DIR } from "../../cloud-init/model";
+import { AGENT_HOME, INSTALL_ROOT, LIB_DIR, WORKSPACE_DIR } from "../../cloud-init/model";
 import { bridgeStateDir, bridgeUnitName, RUNTIME_UNIT } from "../../cloud-init/units";
 import type { BootedHost } from "./boot-host";
 import { FIXTURES_DIR } from "./nspawn";
-import { INSTALL_ROOT } from "../../cloud-init/model";
 
 export const ESCAPE_UNIT = "codewhale-escape.service";
 const SCRIPT = "/srv/codewhale-escape/attacks.sh";

@@ -2,6 +2,7 @@
  * Once per `npm run test:boot`: the cached Debian root (built on first use: minutes), the fixture install
  * sources, and a results file the cases append their timings and exposure scores to, printed at the end.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +16,8 @@ declare module "vitest" {
     bootRoot: string;
     bootSources: InstallSources;
     bootReportFile: string;
+    /** The cloud admin's SSH key pair (private key file; `.pub` beside it): the stacks' sshPublicKey. */
+    bootAdminKey: string;
   }
 }
 
@@ -30,6 +33,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide("bootRoot", rootfs.root);
   project.provide("bootSources", buildInstallSources(path.join(work, "sources")));
   project.provide("bootReportFile", reportFile);
+  const adminKey = path.join(work, "admin_ed25519");
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "codewhale-boot-admin", "-f", adminKey]);
+  project.provide("bootAdminKey", adminKey);
   return () => {
     process.stdout.write(formatReport(fs.readFileSync(reportFile, "utf8")));
     fs.rmSync(work, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { referencedSecrets } from "../../cloud-init/host-payload";
 import type { ConfigFile, HostPayload } from "../../cloud-init/model";
 import { fillSecrets } from "../../cloud-init/render-shell";
 import { renderLighthousePayload } from "../../components/lighthouse/cloud-init-payload";
+import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
 import { loadSpec } from "../../config/load";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { rawConfig } from "../support/stack";
@@ -50,7 +51,7 @@ const VAULT_NAME = "cwboottest-fixture";
 
 
 /** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
-export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string): Promise<BootPayload> {
+export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
   const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
   const { spec } = loadSpec(
     rawConfig(
@@ -61,6 +62,7 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
         codewhaleReleaseBaseUrl: `file://${FIXTURE_RELEASES}`,
         codewhaleRepoUrl: `file://${FIXTURE_REPO}`,
         codewhaleCommit: commit,
+        sshPublicKey: adminPublicKey,
         chatAllowlist: ["123456789"],
         // No data disk: a container has no block devices to hand out (see README, Boot test).
         azure: { dataDiskSizeGb: 0 },
@@ -79,7 +81,8 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
     for (const id of referencedSecrets(rendered.payload.configFiles)) vaultSecrets[id] = secretValues.get(id)!;
     return { flavour, spec, payload: rendered.payload, userData: rendered.cloudConfig, vaultSecrets, configFiles: rendered.payload.configFiles, secretValues, runtimeToken };
   }
-  const { payload, bootstrap: withPlaceholders } = renderLighthousePayload(spec, envFileDelivery(), []);
+  // As the Lighthouse target renders it: the bootstrap installs the stack's key for the image's login user.
+  const { payload, bootstrap: withPlaceholders } = renderLighthousePayload(spec, envFileDelivery(), [], { user: LIGHTHOUSE_SSH_USER, keys: [spec.ssh.publicKey] });
   const bootstrap = fillSecrets(withPlaceholders, secretValues);
   return { flavour, spec, payload, userData: "#cloud-config\n{}\n", bootstrap, configFiles: payload.configFiles, secretValues, runtimeToken };
 }

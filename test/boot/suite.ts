@@ -2,6 +2,7 @@
  * The boot test's specification of a working host, for one flavour x bridge: what must hold inside the
  * booted container after the payload ran, after it ran a second time, and after a reboot.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SSHD_DROP_IN_PATH } from "../../cloud-init/host-payload";
 import {
@@ -14,6 +15,7 @@ import {
   CONFIG_FILES,
   configFileAccess,
   DATA_DIR,
+  FIREWALL_TABLE,
   INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
@@ -43,8 +45,9 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     const report = (entry: Omit<Parameters<typeof appendReport>[1], "name">): void => appendReport(inject("bootReportFile"), { name, ...entry });
 
     beforeAll(async () => {
-      const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit);
-      h = await bootHost(p, inject("bootRoot"), inject("bootSources"));
+      const adminKey = inject("bootAdminKey");
+      const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit, readFileSync(`${adminKey}.pub`, "utf8").trim());
+      h = await bootHost(p, inject("bootRoot"), inject("bootSources"), adminKey);
       process.stdout.write(`[boot] ${name}: container start -> ${HEALTH_URL} answered in ${fmtMs(h.bootToHealthyMs)}\n`);
       report({ bootToHealthyMs: h.bootToHealthyMs });
     });
@@ -234,14 +237,20 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       expect(got.TasksMax).toBe(String(h.p.spec.runtimeLimits.tasksMax));
     });
 
-    it("enforces IPAddressDeny in this container (the BPF firewall works here), and root reaches the host endpoints", async () => {
+    it("keeps the service users off the host endpoints by the host firewall alone, enforces IPAddressDeny here, and root still reaches them", async () => {
       for (const address of HOST_ENDPOINT_ADDRESSES) {
         const url = `http://${address}/`;
         expect((await h.c.exec(["curl", "-fsS", "-m", "5", url])).stdout, `root reaches ${url}`).toContain("host-endpoint-fixture");
-        const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "3", url], { timeoutMs: 20_000 });
+        // A dropped packet never answers; the endpoint answers in milliseconds, so one second tells them apart.
+        const denied = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", `IPAddressDeny=${address}`, "curl", "-fsS", "-m", "1", url], { timeoutMs: 20_000 });
         expect(denied.code, `a root unit with IPAddressDeny=${address}`).not.toBe(0);
+        // The host firewall alone (no IPAddressDeny=, outside every codewhale unit): a service user's packets are dropped.
+        for (const user of h.p.payload.users) {
+          const asUser = await h.c.exec(["systemd-run", "--wait", "--pipe", "--quiet", "--collect", `--uid=${user.name}`, "curl", "-fsS", "-m", "1", url], { timeoutMs: 20_000 });
+          expect(asUser.code, `${user.name} -> ${url} outside its unit`).not.toBe(0);
+        }
       }
-      const table = (await h.c.exec(["nft", "list", "table", "inet", "codewhale_remote"], { check: true })).stdout;
+      const table = (await h.c.exec(["nft", "list", "table", "inet", FIREWALL_TABLE], { check: true })).stdout;
       expect(table).toMatch(/policy drop/);
       for (const cidr of h.p.spec.ssh.allowedCidrs) expect(table, cidr).toContain(cidr.split("/")[0]!);
     });

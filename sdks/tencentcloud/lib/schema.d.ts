@@ -157,7 +157,7 @@ export declare const resourceSpecs: {
                 readonly required: false;
             };
         };
-        readonly outputs: readonly ["blueprintId", "bundleId", "clientToken", "containers", "dryRun", "firewallTemplateId", "instanceName", "isUpdateBundleIdAutoVoucher", "isolateDataDisk", "loginConfiguration", "period", "permitDefaultKeyPairLogin", "renewFlag", "zone"];
+        readonly outputs: readonly ["blueprintId", "bundleId", "clientToken", "containers", "dryRun", "firewallTemplateId", "instanceName", "isUpdateBundleIdAutoVoucher", "isolateDataDisk", "loginConfiguration", "period", "permitDefaultKeyPairLogin", "privateAddresses", "publicAddresses", "renewFlag", "zone"];
     };
     readonly "tencentcloud:Lighthouse/firewallTemplate:FirewallTemplate": {
         readonly kind: "resource";
@@ -202,7 +202,7 @@ export declare const resourceSpecs: {
                 readonly required: false;
             };
         };
-        readonly outputs: readonly ["keyName", "publicKey"];
+        readonly outputs: readonly ["createdTime", "keyName", "privateKey", "publicKey"];
     };
     readonly "tencentcloud:Lighthouse/keyPairAttachment:KeyPairAttachment": {
         readonly kind: "resource";
@@ -319,7 +319,7 @@ export declare const resourceSpecs: {
                 readonly required: false;
             };
         };
-        readonly outputs: readonly ["commandName", "commandType", "content", "defaultParameters", "description", "enableParameter", "instanceId", "outputCosBucketUrl", "outputCosKeyPrefix", "parameters", "saveCommand", "timeout", "username", "workingDirectory"];
+        readonly outputs: readonly ["commandId", "commandName", "commandType", "content", "defaultParameters", "description", "enableParameter", "instanceId", "outputCosBucketUrl", "outputCosKeyPrefix", "parameters", "saveCommand", "timeout", "username", "workingDirectory"];
     };
 };
 export type ResourceToken = keyof typeof resourceSpecs;

@@ -91,6 +91,8 @@ exports.resourceSpecs = {
             "loginConfiguration",
             "period",
             "permitDefaultKeyPairLogin",
+            "privateAddresses",
+            "publicAddresses",
             "renewFlag",
             "zone",
         ],
@@ -126,7 +128,12 @@ exports.resourceSpecs = {
             keyName: r,
             publicKey: o,
         },
-        outputs: ["keyName", "publicKey"],
+        outputs: [
+            "createdTime",
+            "keyName",
+            "privateKey",
+            "publicKey",
+        ],
     },
     "tencentcloud:Lighthouse/keyPairAttachment:KeyPairAttachment": {
         kind: "resource",
@@ -202,6 +209,7 @@ exports.resourceSpecs = {
             workingDirectory: o,
         },
         outputs: [
+            "commandId",
             "commandName",
             "commandType",
             "content",

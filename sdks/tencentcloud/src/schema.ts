@@ -121,6 +121,8 @@ export const resourceSpecs = {
             "loginConfiguration",
             "period",
             "permitDefaultKeyPairLogin",
+            "privateAddresses",
+            "publicAddresses",
             "renewFlag",
             "zone",
         ],
@@ -156,7 +158,12 @@ export const resourceSpecs = {
             keyName: r,
             publicKey: o,
         },
-        outputs: ["keyName", "publicKey"],
+        outputs: [
+            "createdTime",
+            "keyName",
+            "privateKey",
+            "publicKey",
+        ],
     },
     "tencentcloud:Lighthouse/keyPairAttachment:KeyPairAttachment": {
         kind: "resource",
@@ -232,6 +239,7 @@ export const resourceSpecs = {
             workingDirectory: o,
         },
         outputs: [
+            "commandId",
             "commandName",
             "commandType",
             "content",

@@ -4,7 +4,8 @@ import { input as inputs, output as outputs } from "../types";
  * A Tencent Cloud Lighthouse instance (`tencentcloud:Lighthouse/instance:Instance`).
  *
  * There is no user-data / cloud-init input and no tags; run a payload with
- * `tencentcloud.tat.InvocationCommandAttachment`. v0.2.3 exposes no public/private address outputs.
+ * `tencentcloud.tat.InvocationCommandAttachment`. The provider reads `publicAddresses` and `privateAddresses`
+ * back from DescribeInstances (output only).
  * Create the instance with an empty `FirewallTemplate` as `firewallTemplateId` (fixed after create) and
  * own its rules with `FirewallRule`, otherwise it starts with the default rules (22 and 3389 open to
  * 0.0.0.0/0, often more).
@@ -38,6 +39,10 @@ export declare class Instance extends pulumi.CustomResource {
     readonly period: pulumi.Output<number | undefined>;
     /** @deprecated Upstream deprecated it; use `KeyPairAttachment`. */
     readonly permitDefaultKeyPairLogin: pulumi.Output<string>;
+    /** Private IPv4 addresses (output only, read back by the provider from DescribeInstances). */
+    readonly privateAddresses: pulumi.Output<string[]>;
+    /** Public IPv4 addresses (output only, read back by the provider from DescribeInstances). */
+    readonly publicAddresses: pulumi.Output<string[]>;
     readonly renewFlag: pulumi.Output<string>;
     readonly zone: pulumi.Output<string>;
     /**
@@ -53,6 +58,10 @@ export declare class Instance extends pulumi.CustomResource {
  * Input properties used for looking up and filtering Instance resources.
  */
 export interface InstanceState extends Partial<InstanceArgs> {
+    /** Private IPv4 addresses. */
+    privateAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public IPv4 addresses. */
+    publicAddresses?: pulumi.Input<pulumi.Input<string>[]>;
 }
 /**
  * The set of arguments for constructing a Instance resource.

@@ -42,7 +42,8 @@ const spec = schema_1.resourceSpecs["tencentcloud:Lighthouse/instance:Instance"]
  * A Tencent Cloud Lighthouse instance (`tencentcloud:Lighthouse/instance:Instance`).
  *
  * There is no user-data / cloud-init input and no tags; run a payload with
- * `tencentcloud.tat.InvocationCommandAttachment`. v0.2.3 exposes no public/private address outputs.
+ * `tencentcloud.tat.InvocationCommandAttachment`. The provider reads `publicAddresses` and `privateAddresses`
+ * back from DescribeInstances (output only).
  * Create the instance with an empty `FirewallTemplate` as `firewallTemplateId` (fixed after create) and
  * own its rules with `FirewallRule`, otherwise it starts with the default rules (22 and 3389 open to
  * 0.0.0.0/0, often more).

@@ -15,9 +15,16 @@ export declare class KeyPair extends pulumi.CustomResource {
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     static isInstance(obj: any): obj is KeyPair;
+    /** Creation time, ISO 8601 UTC (output only). */
+    readonly createdTime: pulumi.Output<string>;
     /** Key pair name: at most 25 characters of letters, digits and `_`. */
     readonly keyName: pulumi.Output<string>;
     /** Public key to import (OpenSSH format); a key pair is generated when unset. */
+    /**
+     * Private key of a generated key pair (output only; empty for an imported public key). Upstream does not
+     * mark it secret: pass `additionalSecretOutputs: ["privateKey"]` when generating a key.
+     */
+    readonly privateKey: pulumi.Output<string>;
     readonly publicKey: pulumi.Output<string>;
     /**
      * Create a KeyPair resource with the given unique name, arguments, and options.
@@ -32,6 +39,10 @@ export declare class KeyPair extends pulumi.CustomResource {
  * Input properties used for looking up and filtering KeyPair resources.
  */
 export interface KeyPairState extends Partial<KeyPairArgs> {
+    /** Creation time, ISO 8601 UTC. */
+    createdTime?: pulumi.Input<string>;
+    /** Private key of a generated key pair. */
+    privateKey?: pulumi.Input<string>;
 }
 /**
  * The set of arguments for constructing a KeyPair resource.

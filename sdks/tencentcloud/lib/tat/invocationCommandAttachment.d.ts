@@ -20,6 +20,8 @@ export declare class InvocationCommandAttachment extends pulumi.CustomResource {
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     static isInstance(obj: any): obj is InvocationCommandAttachment;
+    /** ID of the TAT command the invocation ran (output only). */
+    readonly commandId: pulumi.Output<string>;
     /** Name of the command. */
     readonly commandName: pulumi.Output<string | undefined>;
     /** `SHELL` (default) | `POWERSHELL` | `BAT`. */
@@ -61,6 +63,8 @@ export declare class InvocationCommandAttachment extends pulumi.CustomResource {
  * Input properties used for looking up and filtering InvocationCommandAttachment resources.
  */
 export interface InvocationCommandAttachmentState extends Partial<InvocationCommandAttachmentArgs> {
+    /** ID of the TAT command the invocation ran. */
+    commandId?: pulumi.Input<string>;
 }
 /**
  * The set of arguments for constructing a InvocationCommandAttachment resource.

@@ -9,7 +9,8 @@ const spec = resourceSpecs["tencentcloud:Lighthouse/instance:Instance"];
  * A Tencent Cloud Lighthouse instance (`tencentcloud:Lighthouse/instance:Instance`).
  *
  * There is no user-data / cloud-init input and no tags; run a payload with
- * `tencentcloud.tat.InvocationCommandAttachment`. v0.2.3 exposes no public/private address outputs.
+ * `tencentcloud.tat.InvocationCommandAttachment`. The provider reads `publicAddresses` and `privateAddresses`
+ * back from DescribeInstances (output only).
  * Create the instance with an empty `FirewallTemplate` as `firewallTemplateId` (fixed after create) and
  * own its rules with `FirewallRule`, otherwise it starts with the default rules (22 and 3389 open to
  * 0.0.0.0/0, often more).
@@ -53,6 +54,10 @@ export class Instance extends pulumi.CustomResource {
     declare readonly period: pulumi.Output<number | undefined>;
     /** @deprecated Upstream deprecated it; use `KeyPairAttachment`. */
     declare readonly permitDefaultKeyPairLogin: pulumi.Output<string>;
+    /** Private IPv4 addresses (output only, read back by the provider from DescribeInstances). */
+    declare /*out*/ readonly privateAddresses: pulumi.Output<string[]>;
+    /** Public IPv4 addresses (output only, read back by the provider from DescribeInstances). */
+    declare /*out*/ readonly publicAddresses: pulumi.Output<string[]>;
     declare readonly renewFlag: pulumi.Output<string>;
     declare readonly zone: pulumi.Output<string>;
 
@@ -75,7 +80,12 @@ export class Instance extends pulumi.CustomResource {
 /**
  * Input properties used for looking up and filtering Instance resources.
  */
-export interface InstanceState extends Partial<InstanceArgs> {}
+export interface InstanceState extends Partial<InstanceArgs> {
+    /** Private IPv4 addresses. */
+    privateAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public IPv4 addresses. */
+    publicAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+}
 
 /**
  * The set of arguments for constructing a Instance resource.

@@ -30,9 +30,16 @@ export class KeyPair extends pulumi.CustomResource {
         return obj['__pulumiType'] === KeyPair.__pulumiType;
     }
 
+    /** Creation time, ISO 8601 UTC (output only). */
+    declare /*out*/ readonly createdTime: pulumi.Output<string>;
     /** Key pair name: at most 25 characters of letters, digits and `_`. */
     declare readonly keyName: pulumi.Output<string>;
     /** Public key to import (OpenSSH format); a key pair is generated when unset. */
+    /**
+     * Private key of a generated key pair (output only; empty for an imported public key). Upstream does not
+     * mark it secret: pass `additionalSecretOutputs: ["privateKey"]` when generating a key.
+     */
+    declare /*out*/ readonly privateKey: pulumi.Output<string>;
     declare readonly publicKey: pulumi.Output<string>;
 
     /**
@@ -54,7 +61,12 @@ export class KeyPair extends pulumi.CustomResource {
 /**
  * Input properties used for looking up and filtering KeyPair resources.
  */
-export interface KeyPairState extends Partial<KeyPairArgs> {}
+export interface KeyPairState extends Partial<KeyPairArgs> {
+    /** Creation time, ISO 8601 UTC. */
+    createdTime?: pulumi.Input<string>;
+    /** Private key of a generated key pair. */
+    privateKey?: pulumi.Input<string>;
+}
 
 /**
  * The set of arguments for constructing a KeyPair resource.

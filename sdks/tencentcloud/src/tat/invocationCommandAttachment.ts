@@ -35,6 +35,8 @@ export class InvocationCommandAttachment extends pulumi.CustomResource {
         return obj['__pulumiType'] === InvocationCommandAttachment.__pulumiType;
     }
 
+    /** ID of the TAT command the invocation ran (output only). */
+    declare /*out*/ readonly commandId: pulumi.Output<string>;
     /** Name of the command. */
     declare readonly commandName: pulumi.Output<string | undefined>;
     /** `SHELL` (default) | `POWERSHELL` | `BAT`. */
@@ -83,7 +85,10 @@ export class InvocationCommandAttachment extends pulumi.CustomResource {
 /**
  * Input properties used for looking up and filtering InvocationCommandAttachment resources.
  */
-export interface InvocationCommandAttachmentState extends Partial<InvocationCommandAttachmentArgs> {}
+export interface InvocationCommandAttachmentState extends Partial<InvocationCommandAttachmentArgs> {
+    /** ID of the TAT command the invocation ran. */
+    commandId?: pulumi.Input<string>;
+}
 
 /**
  * The set of arguments for constructing a InvocationCommandAttachment resource.
