@@ -14,8 +14,9 @@
  *    --pwd <program dir> [--dry-run] --parallel .. <entry point>`, the entry point being "." (package.json's
  *    main) unless Pulumi.yaml's `main` names another;
  *  - the stack's config goes in PULUMI_CONFIG (JSON) and its secret keys in PULUMI_CONFIG_SECRET_KEYS.
- * The host sets no working directory of its own: node runs in the host's, which the engine starts in the
- * project directory (sdk/go/common/resource/plugin/plugin.go sets cmd.Dir to the plugin's pwd).
+ * The host sets no working directory of its own: node runs in the host's, which is the project root when
+ * Pulumi.yaml has no `main` (pkg/engine/project.go getPwdMain; sdk/go/common/resource/plugin/plugin.go
+ * sets the plugin's cmd.Dir to it), so nodeargs' `./scripts/register-ts.cjs` resolves there.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
