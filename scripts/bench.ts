@@ -2,8 +2,11 @@
  * npm run bench [-- --runs <n>] [--json]
  *
  * What the program costs and how close it runs to the clouds' limits, on this machine, in one run:
- *  (a) the offline plan of one stack from a cold `node` start, next to a bare Pulumi program that loads the
- *      same SDK modules and registers the same resources under plain mocks (the ratio is the figure);
+ *  (a) the offline plan of one stack as the README runs it (`npm run plan -- --stack dev`, cold), and the
+ *      program as the Pulumi CLI's language host starts it (Pulumi.yaml's runtime options, fresh temp dir),
+ *      each next to the floor: a bare Pulumi program, compiled to JavaScript and run by plain `node`, that
+ *      loads the same SDK modules and registers as many resources under plain mocks (the ratios are the
+ *      figures), with each one's peak memory;
  *  (b) planning every stack of the cloud x bridge x provider matrix (from the registries);
  *  (c) rendered payload sizes against each cloud's limit (Azure customData, Lighthouse TAT content);
  *  (d) the longest dependency chain before the VM or instance can be created.
@@ -11,10 +14,11 @@
  * out of (b) and (d); a combination that cannot be planned is reported, not fatal.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import ts from "typescript";
 import { envFileDelivery } from "../cloud-init/delivery";
 import { fillSecrets } from "../cloud-init/render-shell";
 import { CUSTOM_DATA_LIMIT, renderAzurePayload } from "../components/azure/cloud-init-payload";
@@ -23,12 +27,14 @@ import { lighthouseDataDevices } from "../components/lighthouse/target";
 import { RUNTIME_TOKEN_LENGTH } from "../components/shared";
 import { cloudTargets } from "../components/targets";
 import { loadSpec } from "../config/load";
+import { PROJECT } from "../config/keys";
 import { RUNTIME_TOKEN_SECRET } from "../config/spec";
 import { MAX_SECRET_LENGTH } from "../config/values";
-import { ROOT, planStack, type Plan, type PlannedResource } from "./offline-plan";
+import { runLikeCli, type CliLoaderRun, type RuntimeOptions } from "../test/support/cli-loader";
+import { ROOT, planStack, readStackConfig, type Plan, type PlannedResource } from "./offline-plan";
 import { matrixStacks, type MatrixStack } from "./plan-matrix";
 
-const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+const MAXRSS = path.join(ROOT, "scripts/bench-maxrss.cjs");
 
 /** What "the VM" is on each cloud: the resource whose creation the chain in (d) leads to. */
 const HOST_TYPES = new Set(["azure-native:compute:VirtualMachine", "tencentcloud:Lighthouse/instance:Instance"]);
@@ -40,6 +46,7 @@ const median = (xs: readonly number[]) => {
 };
 const ms = (x: number) => `${Math.round(x)} ms`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (k: number) => `${Math.round(k / 1024)} MB`;
 
 export function machine(): string {
   let distro = os.type();
@@ -52,12 +59,28 @@ export function machine(): string {
   return `${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${distro}, Node ${process.version}`;
 }
 
-function timeProcess(args: readonly string[]): number {
-  const started = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-  const elapsed = performance.now() - started;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited with ${r.status}: ${r.stderr}`);
-  return elapsed;
+interface Timed {
+  readonly ms: number;
+  /** Peak memory of the command's largest node process, KiB. */
+  readonly maxRssKiB: number;
+}
+
+/** Runs a command cold (fresh TMPDIR) with every node process in it reporting its peak memory. */
+function timeProcess(command: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Timed {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "codewhale-bench-run-"));
+  try {
+    const rss = path.join(dir, "rss");
+    mkdirSync(rss);
+    const env = { ...process.env, TMPDIR: dir, NODE_OPTIONS: `--require ${MAXRSS}`, CODEWHALE_BENCH_RSS_DIR: rss, ...extraEnv };
+    const started = performance.now();
+    const r = spawnSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const elapsed = performance.now() - started;
+    if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${r.status}: ${r.stderr}`);
+    const peaks = readdirSync(rss).map((f) => (JSON.parse(readFileSync(path.join(rss, f), "utf8")) as { maxRssKiB: number }).maxRssKiB);
+    return { ms: elapsed, maxRssKiB: Math.max(0, ...peaks) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** SDK module of a type token: `azure-native:network:X` -> @pulumi/azure-native/network when it exists. */
@@ -76,40 +99,112 @@ function sdkModule(type: string): string | undefined {
   return undefined;
 }
 
+interface Figure {
+  readonly ms: number;
+  readonly maxRssKiB: number;
+  /** Every run's wall time, for the spread. */
+  readonly runsMs: readonly number[];
+}
+
+const figure = (xs: readonly Timed[]): Figure => ({ ms: median(xs.map((x) => x.ms)), maxRssKiB: Math.max(...xs.map((x) => x.maxRssKiB)), runsMs: xs.map((x) => Math.round(x.ms)) });
+
 interface ColdStart {
   readonly resources: number;
   readonly components: number;
   readonly modules: readonly string[];
-  readonly planMs: number;
-  readonly planWithPolicyMs: number;
-  readonly bareMs: number;
+  /** `npm run plan -- --stack dev`, as the README runs it. */
+  readonly plan: Figure;
+  /** The same with an empty compile cache (scripts/register-ts.cjs). */
+  readonly planNoCache: Figure;
+  readonly planWithPolicy: Figure;
+  /** The same plan without npm: `node --require ./scripts/register-ts.cjs scripts/plan.ts --stack dev`. */
+  readonly planNode: Figure;
+  /** The program as the Pulumi CLI's language host starts it, from Pulumi.yaml's runtime options. */
+  readonly cli: Figure;
+  readonly cliNoCache: Figure;
+  /** Plain node, bare program. */
+  readonly bare: Figure;
+  /** The bare program as a JavaScript Pulumi program under the CLI's loader: what cmd/run costs by itself. */
+  readonly cliBare: Figure;
+  /** One run of the former configuration (`typescript: true`: the host's ts-node, type-checking), with --ts-node. */
+  readonly tsNode?: Figure;
   readonly warmPlanMs: number;
 }
 
-async function coldStart(runs: number, plan: Plan): Promise<ColdStart> {
+/** Writes the bare program as JavaScript (beside the project's node_modules, so its imports resolve). */
+function compileBare(dir: string, spec: object): { script: string; spec: string; cliProgram: string } {
+  const source = readFileSync(path.join(ROOT, "scripts/bench-bare-program.ts"), "utf8");
+  const script = path.join(dir, "bench-bare-program.cjs");
+  writeFileSync(script, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+  const specFile = path.join(dir, "bare.json");
+  writeFileSync(specFile, JSON.stringify(spec));
+  // The same registrations as a plain JavaScript Pulumi project, for the CLI loader's own cost.
+  const cliProgram = path.join(dir, "cli-program");
+  mkdirSync(cliProgram);
+  writeFileSync(path.join(cliProgram, "Pulumi.yaml"), "name: codewhale-remote\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
+  writeFileSync(path.join(cliProgram, "package.json"), JSON.stringify({ name: "bench-bare", main: "index.js" }));
+  writeFileSync(path.join(cliProgram, "index.js"), `const { registerBare } = require(${JSON.stringify(script)});\nmodule.exports = async () => registerBare(require(${JSON.stringify(specFile)}));\n`);
+  return { script, spec: specFile, cliProgram };
+}
+
+function cliRun(stack: string, expected: number, options: { root?: string; runtime?: RuntimeOptions; env?: NodeJS.ProcessEnv } = {}): Timed {
+  const raw = readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`), stack);
+  // Placeholders for the stack's secrets, as `pulumi config set --secret` would set them.
+  const secrets = { [`${PROJECT}:providerApiKey`]: "sk-bench-placeholder-0000", [`${PROJECT}:telegramBotToken`]: "123456789:AAHbenchPlaceholderToken_0123456789abc" };
+  const r: CliLoaderRun = runLikeCli({ stack, config: { ...raw.values, ...secrets }, secretKeys: Object.keys(secrets), ...options });
+  if (r.status !== 0) throw new Error(`the program under the CLI's loader exited with ${r.status}: ${r.stderr}`);
+  if (r.registered.length !== expected) throw new Error(`the program under the CLI's loader registered ${r.registered.length} resources, not ${expected}`);
+  return { ms: r.ms, maxRssKiB: r.maxRssKiB };
+}
+
+async function coldStart(runs: number, plan: Plan, withTsNode: boolean): Promise<ColdStart> {
   const custom = plan.resources.filter((r) => r.custom);
   const components = plan.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
   const modules = [...new Set(["@pulumi/pulumi", ...custom.map((r) => sdkModule(r.type)).filter((m): m is string => m !== undefined)])].sort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "codewhale-bench-"));
+  mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+  const dir = mkdtempSync(path.join(ROOT, ".cache", "bench-"));
   try {
-    const spec = path.join(dir, "bare.json");
-    writeFileSync(spec, JSON.stringify({ modules, components: components.map((r) => r.type), custom: custom.map((r) => r.type) }));
-    const plain: number[] = [];
-    const withPolicy: number[] = [];
-    const bare: number[] = [];
+    const bare = compileBare(dir, { modules, components: components.map((r) => r.type), custom: custom.map((r) => r.type) });
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const t: Record<"plan" | "planNoCache" | "planWithPolicy" | "planNode" | "cli" | "cliNoCache" | "bare" | "cliBare", Timed[]> = { plan: [], planNoCache: [], planWithPolicy: [], planNode: [], cli: [], cliNoCache: [], bare: [], cliBare: [] };
+    const all = plan.resources.length;
+    // An empty compile cache each time: what a checkout without `npm ci`'s prepare step (or after editing
+    // every file) pays.
+    const noCache = (): NodeJS.ProcessEnv => ({ CODEWHALE_TS_CACHE_DIR: mkdtempSync(path.join(dir, "no-cache-")) });
+    spawnSync(process.execPath, ["scripts/register-ts.cjs", "--warm"], { cwd: ROOT, stdio: "ignore" });
     // Interleaved, so a slow moment of the machine does not land on one side only.
     for (let i = 0; i < runs; i++) {
-      plain.push(timeProcess([TSX, "scripts/plan.ts", "--stack", "dev"]));
-      withPolicy.push(timeProcess([TSX, "scripts/plan.ts", "--stack", "dev", "--policy"]));
-      bare.push(timeProcess([TSX, "scripts/bench-bare-program.ts", spec]));
+      t.plan.push(timeProcess(npm, ["run", "plan", "--", "--stack", "dev"]));
+      t.bare.push(timeProcess(process.execPath, [bare.script, bare.spec]));
+      t.cli.push(cliRun("dev", all));
+      t.planNoCache.push(timeProcess(npm, ["run", "plan", "--", "--stack", "dev"], noCache()));
+      t.cliNoCache.push(cliRun("dev", all, { env: noCache() }));
+      t.planWithPolicy.push(timeProcess(npm, ["run", "plan", "--", "--stack", "dev", "--policy"]));
+      t.planNode.push(timeProcess(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/plan.ts", "--stack", "dev"]));
+      t.cliBare.push(cliRun("dev", all, { root: bare.cliProgram }));
     }
+    const tsNode = withTsNode ? figure([cliRun("dev", all, { runtime: { typescript: true } })]) : undefined;
     const warm: number[] = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
       await planStack({ stack: "dev" });
       warm.push(performance.now() - started);
     }
-    return { resources: custom.length, components: components.length, modules, planMs: median(plain), planWithPolicyMs: median(withPolicy), bareMs: median(bare), warmPlanMs: median(warm) };
+    return {
+      resources: custom.length,
+      components: components.length,
+      modules,
+      plan: figure(t.plan),
+      planNoCache: figure(t.planNoCache),
+      planWithPolicy: figure(t.planWithPolicy),
+      planNode: figure(t.planNode),
+      cli: figure(t.cli),
+      cliNoCache: figure(t.cliNoCache),
+      bare: figure(t.bare),
+      cliBare: figure(t.cliBare),
+      ...(tsNode ? { tsNode } : {}),
+      warmPlanMs: median(warm),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -224,19 +319,28 @@ export function longestChainToHost(resources: readonly PlannedResource[], hostTy
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, json: { type: "boolean", default: false }, "ts-node": { type: "boolean", default: false } } });
   const runs = Math.max(1, Number(values.runs));
   const say = (line: string) => values.json || process.stdout.write(line + "\n");
 
   say(`Machine: ${machine()}\n`);
   const dev = await planStack({ stack: "dev" });
-  const cold = await coldStart(runs, dev);
-  say(`(a) Offline plan of the dev stack from a cold node start (median of ${runs}; ${cold.resources} resources in ${cold.components} components)`);
-  say(`    npm run plan -- --stack dev            ${ms(cold.planMs)}`);
-  say(`    npm run plan -- --stack dev --policy   ${ms(cold.planWithPolicyMs)}`);
-  say(`    bare program, same SDK modules and resources  ${ms(cold.bareMs)}   (${cold.modules.join(", ")})`);
-  say(`    ratio plan / bare                      ${(cold.planMs / cold.bareMs).toFixed(2)}`);
-  say(`    the same plan in a warm process        ${ms(cold.warmPlanMs)}\n`);
+  const cold = await coldStart(runs, dev, values["ts-node"] ?? false);
+  const row = (label: string, f: Figure, floor?: Figure) =>
+    say(`    ${label.padEnd(58)} ${ms(f.ms).padStart(8)}  ${mib(f.maxRssKiB).padStart(6)}${floor ? `   ratio ${(f.ms / floor.ms).toFixed(2)}` : ""}   (runs: ${f.runsMs.join(", ")} ms)`);
+  say(`(a) Cold starts of the dev stack (median of ${runs}, fresh TMPDIR each; peak memory of the largest node process; ${cold.resources} resources in ${cold.components} components)`);
+  row("floor: bare program, plain node", cold.bare);
+  row("npm run plan -- --stack dev", cold.plan, cold.bare);
+  row("  the same, empty compile cache", cold.planNoCache, cold.bare);
+  row("npm run plan -- --stack dev --policy", cold.planWithPolicy, cold.bare);
+  row("the same plan without npm (node --require ...)", cold.planNode, cold.bare);
+  row("Pulumi CLI loader path, as Pulumi.yaml configures it", cold.cli, cold.bare);
+  row("  the same, empty compile cache", cold.cliNoCache, cold.bare);
+  row("bare program under the CLI loader (cmd/run's own cost)", cold.cliBare, cold.bare);
+  say(`    CLI loader path / bare program under the CLI loader: ${(cold.cli.ms / cold.cliBare.ms).toFixed(2)}`);
+  if (cold.tsNode) row("former configuration: typescript: true (ts-node, type-checking)", cold.tsNode, cold.bare);
+  say(`    bare program's modules: ${cold.modules.join(", ")}`);
+  say(`    the same plan in a warm process                            ${ms(cold.warmPlanMs).padStart(8)}\n`);
 
   const stacks = matrixStacks();
   const { runs: matrix, plans } = await planEveryStack(stacks);

@@ -12,10 +12,13 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 import { ConfigError } from "../config/errors";
-import { evaluatePolicies, formatViolation, mandatoryViolations, planSubjects, type PolicyReport } from "../policy/evaluate";
+import type { PolicyReport } from "../policy/evaluate";
 import { policyContextFromConfig } from "../policy/stack-opt-in";
 import { ROOT, StackFileError, planStack, readStackConfig, type Plan } from "./offline-plan";
 import { BundleDirError, checkBundleDir, writeBundle, type WrittenBundle } from "./write-bundle";
+
+/** The policy pack (secretlint and its rules) is loaded for --policy only: a plain plan does not pay for it. */
+const policyPack = () => require("../policy/evaluate") as typeof import("../policy/evaluate");
 
 const EXIT = { ok: 0, refused: 1, usage: 2, bug: 3 } as const;
 
@@ -212,6 +215,7 @@ function tree(plan: Plan): string {
 }
 
 function policySummary(report: PolicyReport): string {
+  const { formatViolation, mandatoryViolations } = policyPack();
   const lines = report.violations.map(formatViolation);
   const mandatory = mandatoryViolations(report).length;
   return [`Policies: ${mandatory} mandatory and ${report.violations.length - mandatory} advisory violations`, ...lines].join("\n");
@@ -259,10 +263,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const report = args.policy ? await evaluatePolicies(planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
-  const refused = report !== undefined && mandatoryViolations(report).length > 0;
+  const report = args.policy ? await policyPack().evaluatePolicies(policyPack().planSubjects(plan.resources), policyContextFromConfig(raw.values)) : undefined;
+  const refused = report !== undefined && policyPack().mandatoryViolations(report).length > 0;
   if (refused) {
-    process.stderr.write(`codewhale-remote: stack ${args.stack} violates mandatory policies${args.out || args.jsonOut ? "; nothing written" : ""}:\n${mandatoryViolations(report).map(formatViolation).join("\n")}\n`);
+    process.stderr.write(`codewhale-remote: stack ${args.stack} violates mandatory policies${args.out || args.jsonOut ? "; nothing written" : ""}:\n${policyPack().mandatoryViolations(report).map(policyPack().formatViolation).join("\n")}\n`);
   }
   const json = JSON.stringify(report ? { ...plan, policy: report } : plan, null, 2) + "\n";
   if (args.json) process.stdout.write(json);

@@ -2,6 +2,10 @@
  * The parts of `npm run bench` that compute something rather than time it: the dependency chain and the
  * matrix it plans. (Timings are the bench's output, never asserted.)
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bridges } from "../bridges/registry";
 import { cloudTargets } from "../components/targets";
@@ -54,6 +58,28 @@ describe("matrixStacks", () => {
     for (const s of stacks) {
       expect(s.raw.values["codewhale-remote:cloud"]).toBe(s.cloud);
       for (const c of bridges.find((b) => b.id === s.bridge)!.requiredConfig) expect(s.raw.values[`codewhale-remote:${c.key}`]).toBe(c.example);
+    }
+  });
+});
+
+describe("the bench's peak-memory probe (scripts/bench-maxrss.cjs)", () => {
+  it("has every node process of a command report its own peak memory", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "codewhale-maxrss-"));
+    try {
+      // A node process that starts another: both report, the child having grown past 100 MB.
+      const child = "const b = Buffer.alloc(120 * 2 ** 20, 1); process.exitCode = b[0] === 1 ? 0 : 1";
+      const r = spawnSync(process.execPath, ["-e", `require("node:child_process").execFileSync(process.execPath, ["-e", ${JSON.stringify(child)}])`], {
+        env: { ...process.env, NODE_OPTIONS: `--require ${path.resolve(__dirname, "../scripts/bench-maxrss.cjs")}`, CODEWHALE_BENCH_RSS_DIR: dir },
+        encoding: "utf8",
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const reports = readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { pid: number; ppid: number; maxRssKiB: number });
+      expect(reports).toHaveLength(2);
+      const [parent, grown] = [...reports].sort((a, b) => a.maxRssKiB - b.maxRssKiB);
+      expect(grown!.ppid).toBe(parent!.pid);
+      expect(grown!.maxRssKiB).toBeGreaterThan(120 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -13,7 +13,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const plan = (...args: string[]) => planWith({}, ...args);
 const planWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/plan.ts"), ...args], {
+  spawnSync(process.execPath, ["--require", path.join(root, "scripts/register-ts.cjs"), path.join(root, "scripts/plan.ts"), ...args], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, ...env },
@@ -179,7 +179,7 @@ describe("npm run plan: JSON however it is invoked", () => {
     const out = path.join(tmp, "plan.json");
     const loud = npm("run", "plan", "--", "--stack", "lighthouse-feishu", "--json-out", out);
     expect(loud.status, loud.stderr).toBe(0);
-    expect(loud.stdout).toContain("> tsx scripts/plan.ts");
+    expect(loud.stdout).toContain("> node --require ./scripts/register-ts.cjs scripts/plan.ts");
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(JSON.parse(silent.stdout));
     // An earlier plan is replaced.
     const again = plan("--stack", "dev", "--json-out", out);

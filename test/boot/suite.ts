@@ -362,5 +362,17 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       await expectOnlySshdOutsideLoopback();
       await expectNoSecretInCommandLines();
     });
+
+    it("fetched only the bridge's sources: under 1 MiB, nothing outside integrations/ but top-level files", async () => {
+      const src = `${INSTALL_ROOT}/releases/${h.p.spec.codewhale.version}/src`;
+      const outside = await h.c.exec(["find", src, "-mindepth", "2", "-type", "f", "-not", "-path", `${src}/integrations/*`], { check: true });
+      expect(outside.stdout.trim(), "files outside integrations/ (the fixture's large file among them)").toBe("");
+      // The installer's own account (install-codewhale.sh: "fetched N KiB of v<version> sources for <bridge>").
+      const log = (await h.c.exec(["journalctl", "-o", "cat", "--no-pager", "-u", "codewhale-install.service"])).stdout;
+      const fetched = /fetched (\d+) KiB of v\S+ sources/.exec(log);
+      expect(fetched, "the installer logged what it fetched").not.toBeNull();
+      process.stdout.write(`[boot] ${name}: fetched ${fetched![1]} KiB of bridge sources\n`);
+      expect(Number(fetched![1])).toBeLessThan(1024);
+    });
   });
 }
