@@ -31,6 +31,9 @@ import {
   INSTALL_UNIT,
   LIMIT_ENV,
   RUNTIME_UNIT,
+  WATCHDOG_CONFIG,
+  WATCHDOG_TIMER,
+  WATCHDOG_UNIT,
   bridgeStateDir,
   bridgeUnit,
   bridgeUnitName,
@@ -38,6 +41,9 @@ import {
   firewallUnit,
   installUnit,
   runtimeUnit,
+  watchdogConfig,
+  watchdogTimer,
+  watchdogUnit,
 } from "./units";
 
 /** The service users: none of them may ever log in. */
@@ -303,7 +309,9 @@ const PREPARE_INSTALL = [
 export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPayload {
   const { delivery } = options;
   const bridge = spec.bridge;
-  const units = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
+  const services = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
+  // The watchdog's timer last: it first fires minutes after boot, by when the services above have started.
+  const units = [...services, WATCHDOG_TIMER];
   const apply = [
     "#!/bin/sh",
     "# codewhale-remote: roll out changed config: re-read env files, reinstall if the version changed, restart.",
@@ -328,6 +336,10 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     unitFile(INSTALL_UNIT, installUnit(delivery)),
     unitFile(RUNTIME_UNIT, runtimeUnit(delivery)),
     unitFile(bridgeUnitName(bridge), bridgeUnit(bridge, delivery)),
+    script("watchdog.mjs", readAsset("watchdog.mjs")),
+    { path: WATCHDOG_CONFIG, owner: "root", group: "root", mode: "0644", content: watchdogConfig(bridge, delivery, services) },
+    unitFile(WATCHDOG_UNIT, watchdogUnit(delivery)),
+    unitFile(WATCHDOG_TIMER, watchdogTimer()),
   ];
   return {
     packages: [

@@ -24,12 +24,20 @@ import {
   WORKSPACE_DIR,
   type SecretDelivery,
 } from "./model";
-import { agentHardening, bridgeHardening, installHardening, rootOneshotHardening, renderUnit, type UnitSection } from "./systemd-unit";
+import { agentHardening, bridgeHardening, installHardening, rootOneshotHardening, renderUnit, watchdogHardening, type UnitSection } from "./systemd-unit";
 
 export const DATA_UNIT = "codewhale-data.service";
 export const INSTALL_UNIT = "codewhale-install.service";
 export const FIREWALL_UNIT = "codewhale-firewall.service";
 export const RUNTIME_UNIT = "codewhale-runtime.service";
+export const WATCHDOG_UNIT = "codewhale-watchdog.service";
+export const WATCHDOG_TIMER = "codewhale-watchdog.timer";
+/** The watchdog's own state (suspicions, back-off, alerts sent): root-only, made by systemd. */
+export const WATCHDOG_STATE_DIR = "/var/lib/codewhale-watchdog";
+export const WATCHDOG_CONFIG = `${LIB_DIR}/watchdog.json`;
+/** How often the watchdog checks, and how long after boot it first does (the install may take minutes). */
+export const WATCHDOG_INTERVAL_SECONDS = 60;
+export const WATCHDOG_FIRST_CHECK_SECONDS = 300;
 
 /** Env names (runtime.env) of the runtime's resource limits, applied by the unit before it starts. */
 export const LIMIT_ENV = { memoryMax: "CODEWHALE_REMOTE_MEMORY_MAX", tasksMax: "CODEWHALE_REMOTE_TASKS_MAX" } as const;
@@ -203,4 +211,66 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
     ],
     Install: [["WantedBy", "multi-user.target"]],
   });
+}
+
+/**
+ * One check of the whole host (cloud-init/assets/watchdog.mjs): root, to restart units; reads the bridge's env
+ * file through systemd (the platform credentials it needs for liveness and alerts never reach argv); writes only
+ * its own StateDirectory. Not ordered after the services and not requiring them: it must also run (and report)
+ * when they never came up.
+ */
+export function watchdogUnit(delivery: SecretDelivery): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: check that the runtime and the bridge really work, restart what is stuck, tell the owner"],
+      ["After", after("network-online.target", delivery.producerUnit)],
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      // "-": before the first config fetch there is no bridge file; the watchdog still reports what it sees.
+      ["EnvironmentFile", `-${delivery.configDir}/${CONFIG_FILES.bridge}`],
+      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG}`],
+      ["StateDirectory", stateDirectory(WATCHDOG_STATE_DIR)],
+      ["StateDirectoryMode", "0700"],
+      // Bounded: two restarts (each bounded by systemd's stop/start timeouts) and a few requests.
+      ["TimeoutStartSec", "300"],
+      ...watchdogHardening,
+    ],
+  });
+}
+
+export function watchdogTimer(): string {
+  return renderUnit({
+    Unit: [["Description", "codewhale-remote: run the watchdog every minute"]],
+    Timer: [
+      ["OnBootSec", `${WATCHDOG_FIRST_CHECK_SECONDS}s`],
+      ["OnUnitActiveSec", `${WATCHDOG_INTERVAL_SECONDS}s`],
+      ["AccuracySec", "10s"],
+    ],
+    Install: [["WantedBy", "timers.target"]],
+  });
+}
+
+/** What the watchdog checks, as the payload knows it (no secret: those come from the bridge's env file). */
+export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDelivery, watched: readonly string[]): string {
+  return (
+    JSON.stringify(
+      {
+        runtimeUnit: RUNTIME_UNIT,
+        runtimeUrl: `http://${RUNTIME_HOST}:${RUNTIME_PORT}`,
+        runtimePort: RUNTIME_PORT,
+        bridgeUnit: bridgeUnitName(bridge),
+        bridgeUser: BRIDGE_USER,
+        liveness: bridge.watch.liveness,
+        platform: bridge.watch.platform,
+        allowlistEnv: bridge.watch.allowlistEnv,
+        units: watched,
+        producerUnit: delivery.producerUnit ?? null,
+        disks: ["/", DATA_DIR],
+        stateDir: WATCHDOG_STATE_DIR,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }
