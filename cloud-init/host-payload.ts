@@ -12,6 +12,7 @@ import {
   BRIDGE_USER,
   CODEWHALE_HOME,
   CONFIG_FILES,
+  INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
   NO_HOME,
@@ -31,6 +32,8 @@ import {
   INSTALL_UNIT,
   LIMIT_ENV,
   RUNTIME_UNIT,
+  ROLLBACK_UNIT,
+  UPGRADE_GATE_UNIT,
   WATCHDOG_CONFIG,
   WATCHDOG_TIMER,
   WATCHDOG_UNIT,
@@ -40,7 +43,9 @@ import {
   dataUnit,
   firewallUnit,
   installUnit,
+  rollbackUnit,
   runtimeUnit,
+  upgradeGateUnit,
   watchdogConfig,
   watchdogTimer,
   watchdogUnit,
@@ -318,8 +323,20 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     "set -eu",
     "systemctl daemon-reload",
     `systemctl enable ${units.join(" ")} >/dev/null 2>&1`,
-    `systemctl restart ${units.join(" ")}`,
+    `before=$(readlink ${INSTALL_ROOT}/current 2>/dev/null || true)`,
+    // Not fatal at once: a new release whose runtime does not come up must still reach the gate below.
+    "restarted=0",
+    `systemctl restart ${units.join(" ")} || restarted=$?`,
     RELOAD_SSHD,
+    // A rollout that switched releases must pass the health gate, or the host is back on the previous release.
+    `after=$(readlink ${INSTALL_ROOT}/current 2>/dev/null || true)`,
+    'if [ -n "$before" ] && [ "$before" != "$after" ]; then',
+    `  if ! systemctl start ${UPGRADE_GATE_UNIT}; then`,
+    `    echo "codewhale-remote: \${after#releases/} failed its health gate; the host is back on \${before#releases/} (sudo journalctl -u ${UPGRADE_GATE_UNIT})" >&2`,
+    "    exit 1",
+    "  fi",
+    "fi",
+    'exit "$restarted"',
     "",
   ].join("\n");
   const files: HostFile[] = [
@@ -340,6 +357,9 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     { path: WATCHDOG_CONFIG, owner: "root", group: "root", mode: "0644", content: watchdogConfig(bridge, delivery, services) },
     unitFile(WATCHDOG_UNIT, watchdogUnit(delivery)),
     unitFile(WATCHDOG_TIMER, watchdogTimer()),
+    script("rollback-codewhale", readAsset("rollback-codewhale.sh")),
+    unitFile(UPGRADE_GATE_UNIT, upgradeGateUnit(delivery)),
+    unitFile(ROLLBACK_UNIT, rollbackUnit()),
   ];
   return {
     packages: [

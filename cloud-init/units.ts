@@ -35,6 +35,14 @@ export const WATCHDOG_TIMER = "codewhale-watchdog.timer";
 /** The watchdog's own state (suspicions, back-off, alerts sent): root-only, made by systemd. */
 export const WATCHDOG_STATE_DIR = "/var/lib/codewhale-watchdog";
 export const WATCHDOG_CONFIG = `${LIB_DIR}/watchdog.json`;
+export const UPGRADE_GATE_UNIT = "codewhale-upgrade-gate.service";
+export const ROLLBACK_UNIT = "codewhale-rollback.service";
+/**
+ * How long a new release gets, after a rollout switched to it, to have the runtime answer and the bridge
+ * receive, before the host switches back to the previous release. The watchdog script's default
+ * (upgradeGateSeconds), which a test holds equal.
+ */
+export const UPGRADE_GATE_SECONDS = 180;
 /** How often the watchdog checks, and how long after boot it first does (the install may take minutes). */
 export const WATCHDOG_INTERVAL_SECONDS = 60;
 export const WATCHDOG_FIRST_CHECK_SECONDS = 300;
@@ -224,6 +232,9 @@ export function watchdogUnit(delivery: SecretDelivery): string {
     Unit: [
       ["Description", "codewhale-remote: check that the runtime and the bridge really work, restart what is stuck, tell the owner"],
       ["After", after("network-online.target", delivery.producerUnit)],
+      // Started by its timer (and by hand to look closer): systemd's default start limit (5 in 10 s) must never
+      // refuse a check.
+      ["StartLimitIntervalSec", "0"],
     ],
     Service: [
       ["Type", "oneshot"],
@@ -266,6 +277,8 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
         allowlistEnv: bridge.watch.allowlistEnv,
         units: watched,
         producerUnit: delivery.producerUnit ?? null,
+        rollbackUnit: ROLLBACK_UNIT,
+        installRoot: INSTALL_ROOT,
         disks: ["/", DATA_DIR],
         stateDir: WATCHDOG_STATE_DIR,
       },
@@ -273,4 +286,44 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
       2,
     ) + "\n"
   );
+}
+
+/**
+ * The upgrade gate: the watchdog's checks, repeated until they all pass or UPGRADE_GATE_SECONDS ran out; then
+ * it starts the rollback (as the installer's user), restarts the services and tells the owner. Started by the
+ * apply script when a rollout switched releases; the same sandbox and state as the watchdog.
+ */
+export function upgradeGateUnit(delivery: SecretDelivery): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: health gate of a new CodeWhale release (switches back to the previous one if it fails)"],
+      ["StartLimitIntervalSec", "0"],
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      ["EnvironmentFile", `-${delivery.configDir}/${CONFIG_FILES.bridge}`],
+      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG} --gate`],
+      ["StateDirectory", stateDirectory(WATCHDOG_STATE_DIR)],
+      ["StateDirectoryMode", "0700"],
+      ["TimeoutStartSec", String(UPGRADE_GATE_SECONDS + 240)],
+      ...watchdogHardening,
+    ],
+  });
+}
+
+/** Switches `current` back to `previous`, as the installer's user (root never acts inside the install root). */
+export function rollbackUnit(): string {
+  return renderUnit({
+    Unit: [["Description", "codewhale-remote: switch back to the previous CodeWhale release"]],
+    Service: [
+      ["Type", "oneshot"],
+      ["User", INSTALL_USER],
+      ["Group", INSTALL_USER],
+      ["ReadWritePaths", INSTALL_ROOT],
+      ["ExecStart", `${LIB_DIR}/rollback-codewhale`],
+      ["IPAddressDeny", "any"],
+      ...installHardening.filter(([k]) => k !== "RestrictAddressFamilies"),
+      ["RestrictAddressFamilies", "AF_UNIX"],
+    ],
+  });
 }

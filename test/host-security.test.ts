@@ -78,7 +78,7 @@ describe.each(Object.entries(payloads))("host payload (%s delivery): identities 
 
   it("renders root helper scripts that shellcheck passes", () => {
     const scripts = p.files.filter((f) => f.content.startsWith("#!/bin/sh"));
-    expect(scripts.map((f) => path.basename(f.path)).sort()).toEqual(["apply", "install-codewhale", "prepare-data", "prepare-install", "secure-accounts"]);
+    expect(scripts.map((f) => path.basename(f.path)).sort()).toEqual(["apply", "install-codewhale", "prepare-data", "prepare-install", "rollback-codewhale", "secure-accounts"]);
     for (const f of scripts) {
       const file = path.join(work, path.basename(f.path));
       writeFileSync(file, f.content);

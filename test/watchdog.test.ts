@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildHostPayload } from "../cloud-init/host-payload";
 import { envFileDelivery, keyVaultDelivery } from "../cloud-init/delivery";
-import { WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../cloud-init/units";
+import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../cloud-init/units";
 import { loadSpec } from "../config/load";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { rawConfig } from "./support/stack";
@@ -216,5 +216,24 @@ describe("the watchdog on the host payload", () => {
     const config = JSON.parse(p.files.find((f) => f.path === WATCHDOG_CONFIG)!.content) as { units: string[]; bridgeUnit: string };
     expect(config.units).toEqual(p.units.filter((u) => u.endsWith(".service")));
     expect(config.units).toContain(config.bridgeUnit);
+  });
+});
+
+describe("the upgrade gate on the host payload", () => {
+  const p = buildHostPayload(loadSpec(rawConfig({ bridge: "telegram" })).spec, { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "ubuntu", unattendedUpgrades: true });
+  const text = (name: string) => p.files.find((f) => f.path.endsWith(`/${name}`))!.content;
+  it("gives a new release the bound the script defaults to", () => {
+    expect(wd.DEFAULTS.upgradeGateSeconds).toBe(UPGRADE_GATE_SECONDS);
+    expect(text(UPGRADE_GATE_UNIT)).toContain(`TimeoutStartSec=${UPGRADE_GATE_SECONDS + 240}`);
+  });
+  it("runs the gate from apply only when the rollout switched releases, and fails the rollout when it rolled back", () => {
+    const apply = text("apply");
+    expect(apply).toContain('if [ -n "$before" ] && [ "$before" != "$after" ]; then');
+    expect(apply).toContain(`if ! systemctl start ${UPGRADE_GATE_UNIT}; then`);
+    expect(apply.indexOf("before=$(readlink")).toBeLessThan(apply.indexOf("systemctl restart"));
+  });
+  it("switches back as the installer's user, with no network, never as root", () => {
+    const lines = text(ROLLBACK_UNIT).split("\n");
+    expect(lines).toEqual(expect.arrayContaining(["User=codewhale-install", "ReadWritePaths=/opt/codewhale", "IPAddressDeny=any", "RestrictAddressFamilies=AF_UNIX", "CapabilityBoundingSet="]));
   });
 });

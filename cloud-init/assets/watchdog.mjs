@@ -9,7 +9,10 @@
 // which warns "experimental" on Node 18). Secrets (bot token, app secret) come from the bridge's env file
 // through systemd's EnvironmentFile=; they go only into request URLs/bodies, never into argv or a log line
 // (every line passes redact()). State (suspicions, back-off, alerts sent) is in $STATE_DIRECTORY, root-only.
-// Usage: watchdog.mjs <config.json>
+// With --gate (codewhale-upgrade-gate.service, after a rollout switched releases): the same checks, repeated
+// until all pass or upgradeGateSeconds ran out; then the previous release comes back (codewhale-rollback, as
+// the installer's user), the services restart, the owner is told, and it exits 1.
+// Usage: watchdog.mjs <config.json> [--gate]
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -27,6 +30,7 @@ export const DEFAULTS = Object.freeze({
   diskPercent: 90, // a file system this full is "nearly full"
   crashRestarts: 3, // this many automatic restarts of a unit since the last check is a crash loop
   requestTimeoutSeconds: 10,
+  upgradeGateSeconds: 180, // a new release must pass the checks within this, or the host switches back
 });
 
 export function settingsFrom(env) {
@@ -251,6 +255,14 @@ function diskUse(path) {
 }
 
 async function observe(cfg, env, s, log) {
+  const { checks, disks } = await observeServices(cfg, env, s, log);
+  let events = [];
+  const eventsFile = `${cfg.stateDir}/events.json`;
+  try { events = JSON.parse(fs.readFileSync(eventsFile, 'utf8')); fs.rmSync(eventsFile); } catch { events = []; }
+  return { units: unitStates(cfg.units), checks, disks, events };
+}
+
+async function observeServices(cfg, env, s, log) {
   const timeoutMs = s.requestTimeoutSeconds * 1000;
   const checks = [];
   try {
@@ -277,10 +289,49 @@ async function observe(cfg, env, s, log) {
   for (const p of cfg.disks) {
     try { disks.push(diskUse(p)); } catch (e) { log(`disk ${p}: ${e.message}`); }
   }
-  let events = [];
-  const eventsFile = `${cfg.stateDir}/events.json`;
-  try { events = JSON.parse(fs.readFileSync(eventsFile, 'utf8')); fs.rmSync(eventsFile); } catch { events = []; }
-  return { units: unitStates(cfg.units), checks, disks, events };
+  return { checks, disks };
+}
+
+const release = (link) => (link || 'none').replace(/^releases\//, '');
+const readlink = (p) => { try { return fs.readlinkSync(p); } catch { return ''; } };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The upgrade gate: every check passes, with both services running, within upgradeGateSeconds, or roll back. */
+async function gate(cfg, env, s, log, look) {
+  const started = Date.now();
+  const to = release(readlink(`${cfg.installRoot}/current`));
+  const from = readlink(`${cfg.installRoot}/previous`);
+  let why = '';
+  for (;;) {
+    const { checks } = await observeServices(cfg, env, s, log);
+    const units = unitStates([cfg.runtimeUnit, cfg.bridgeUnit]);
+    // A platform that cannot be asked (ok: null) is no reason to roll back: the release is not at fault.
+    const failing = checks.filter((c) => c.ok === false || units[c.unit]?.active !== 'active');
+    if (failing.length === 0) {
+      log(`upgrade to ${to} passed its health gate in ${Math.round((Date.now() - started) / 1000)}s`);
+      return 0;
+    }
+    why = failing.map((c) => `${c.unit}: ${c.ok === false ? c.why : units[c.unit]?.active || 'unknown'}`).join('; ');
+    if (Date.now() - started >= s.upgradeGateSeconds * 1000) break;
+    await sleep(2000);
+  }
+  log(`upgrade to ${to} failed its health gate within ${s.upgradeGateSeconds}s: ${why}`);
+  const where = `codewhale-remote ${os.hostname()}`;
+  let text;
+  if (!from) {
+    text = `${where}: the upgrade to ${to} failed its health gate (${why}) and there is no previous release to switch back to. Look closer: ${look(cfg.runtimeUnit)}`;
+  } else {
+    execFileSync('systemctl', ['start', cfg.rollbackUnit], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+    execFileSync('systemctl', ['restart', cfg.runtimeUnit, cfg.bridgeUnit], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 240_000 });
+    log(`switched back to ${release(from)} and restarted ${cfg.runtimeUnit} ${cfg.bridgeUnit}`);
+    text = `${where}: the upgrade to ${to} failed its health gate within ${s.upgradeGateSeconds}s (${why}); switched back to ${release(from)}. Look closer: ssh to the host, then: sudo journalctl -u codewhale-upgrade-gate -u codewhale-install -n 80`;
+  }
+  try {
+    await sendAlert(cfg, env, text, s.requestTimeoutSeconds * 1000, log);
+  } catch (e) {
+    log(`alert rollback could not be sent: ${e.message}`);
+  }
+  return 1;
 }
 
 function readState(file) {
@@ -313,10 +364,14 @@ async function main() {
   redact = redactor(secretValues(env, PLATFORMS[cfg.platform].secrets));
   const log = (m) => process.stdout.write(`${redact(m)}\n`);
   const s = settingsFrom(env);
+  const look = (unit) => `ssh to the host, then: sudo systemctl status ${unit}; sudo journalctl -u ${unit} -n 50`;
+  if (process.argv[3] === '--gate') {
+    process.exitCode = await gate(cfg, env, s, log, look);
+    return;
+  }
   const stateFile = `${cfg.stateDir}/state.json`;
   const now = Date.now();
   const obs = await observe(cfg, env, s, log);
-  const look = (unit) => `ssh to the host, then: sudo systemctl status ${unit}; sudo journalctl -u ${unit} -n 50`;
   const out = decide(readState(stateFile), obs, now, s, { hostname: os.hostname(), producerUnit: cfg.producerUnit, look, lookDisk: (p) => `ssh to the host, then: df -h ${p}` });
   for (const l of out.logs) log(l);
   for (const r of out.restarts) {

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CONFIG_UNIT } from "../../cloud-init/delivery";
 import { RUNTIME_HOST, RUNTIME_PORT } from "../../cloud-init/model";
-import { WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../cloud-init/units";
+import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../cloud-init/units";
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";
@@ -25,6 +25,8 @@ const FAKE_PLATFORM_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-chat-pl
 export const PLATFORM_ENV_FILE = "/etc/codewhale-boot-test/platform.env";
 /** Test-only: how long the watchdog lets a service look stuck before it restarts it (the test drives the checks). */
 export const TEST_STUCK_SECONDS = 2;
+/** Test-only: how long a new release gets to pass the upgrade gate. */
+export const TEST_UPGRADE_GATE_SECONDS = 15;
 const HOST_ENDPOINTS_FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "boot", "host-endpoints-fixture.mjs");
 /** The cloud host endpoints the test serves at their real addresses (see host-endpoints-fixture.mjs). */
 export const HOST_ENDPOINT_ADDRESSES = ["169.254.169.254", "169.254.0.23", "168.63.129.16"] as const;
@@ -107,6 +109,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
       { path: PLATFORM_ENV_FILE, mode: 0o600, content: Object.entries(platformEnv).map(([k, v]) => `${k}=${v}\n`).join("") },
       { path: `/etc/systemd/system/${bridgeUnitName(p.spec.bridge)}.d/boot-test-platform.conf`, content: dropIn },
       { path: `/etc/systemd/system/${WATCHDOG_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_STUCK_SECONDS=${TEST_STUCK_SECONDS}\n` },
+      { path: `/etc/systemd/system/${UPGRADE_GATE_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_UPGRADE_GATE_SECONDS=${TEST_UPGRADE_GATE_SECONDS}\n` },
       // The test runs the checks itself, at known moments: the timer stays enabled and active, but not due.
       { path: `/etc/systemd/system/${WATCHDOG_TIMER}.d/boot-test-manual.conf`, content: "[Timer]\nOnBootSec=\nOnUnitActiveSec=\nOnBootSec=12h\n" },
     );

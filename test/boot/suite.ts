@@ -20,10 +20,11 @@ import {
   WORKSPACE_DIR,
 } from "../../cloud-init/model";
 import { renderConfigFile } from "../../cloud-init/render-shell";
-import { bridgeStateDir, bridgeUnitName, DATA_UNIT, RUNTIME_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
+import { bridgeStateDir, bridgeUnitName, DATA_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
 import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
 import { describeWatchdog } from "./watchdog";
+import { describeUpgradeGate } from "./upgrade";
 import { exposureCeiling, exposureOf } from "./exposure";
 import { fmtMs } from "./nspawn";
 import { renderBootPayload, type Flavour } from "./payloads";
@@ -221,7 +222,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
 
     it("sandboxes every unit within its exposure ceiling, the bridge no looser than the runtime", async () => {
       const exposure: Record<string, [number, number]> = {};
-      const services = [...h.p.payload.units.filter((u) => u.endsWith(".service")), WATCHDOG_UNIT];
+      const services = [...h.p.payload.units.filter((u) => u.endsWith(".service")), WATCHDOG_UNIT, UPGRADE_GATE_UNIT, ROLLBACK_UNIT];
       for (const unit of services) exposure[unit] = [await exposureOf(h.c, unit), exposureCeiling(unit, bridgeUnit())];
       report({ exposure });
       process.stdout.write(`[boot] ${name}: exposure ${Object.entries(exposure).map(([u, [s]]) => `${u} ${s}`).join(", ")}\n`);
@@ -336,5 +337,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       await expectOnlySshdOutsideLoopback();
       await expectNoSecretInCommandLines();
     });
+
+    // Last: it rewrites install.env (the env-file delivery's rollout), which the tests above compare.
+    if (flavour === "shell") describeUpgradeGate(() => h);
   });
 }
