@@ -4,11 +4,13 @@
  * writes to the owner through each platform's API (against the fake platform of test/fixtures), never logging
  * a secret. The boot test runs the same script on a booted host.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildHostPayload } from "../cloud-init/host-payload";
+import { renderShellBootstrap } from "../cloud-init/render-shell";
 import { envFileDelivery, keyVaultDelivery } from "../cloud-init/delivery";
 import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../cloud-init/units";
 import { loadSpec } from "../config/load";
@@ -235,5 +237,17 @@ describe("the upgrade gate on the host payload", () => {
   it("switches back as the installer's user, with no network, never as root", () => {
     const lines = text(ROLLBACK_UNIT).split("\n");
     expect(lines).toEqual(expect.arrayContaining(["User=codewhale-install", "ReadWritePaths=/opt/codewhale", "IPAddressDeny=any", "RestrictAddressFamilies=AF_UNIX", "CapabilityBoundingSet="]));
+  });
+});
+
+describe("the watchdog in the shell bootstrap", () => {
+  it("travels gzip-compressed (TAT's 64 KiB) and decodes to exactly the script, with no placeholder inside", () => {
+    const p = buildHostPayload(loadSpec(rawConfig({ bridge: "telegram" })).spec, { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "ubuntu", unattendedUpgrades: true });
+    const boot = renderShellBootstrap(p);
+    const script = readFileSync(SCRIPT, "utf8");
+    expect(boot).not.toContain("export function decide");
+    const m = /base64 -d >"\$z" <<'(\w+)'\n([\s\S]*?)\1\ngzip -dc <"\$z" >"\$z.txt"\nwrite_file '([^']+)'/.exec(boot);
+    expect(m?.[3]).toBe("/usr/local/lib/codewhale-remote/watchdog.mjs");
+    expect(gunzipSync(Buffer.from(m![2]!, "base64")).toString("utf8")).toBe(script.endsWith("\n") ? script : `${script}\n`);
   });
 });
