@@ -44,6 +44,22 @@ export interface BridgeConfigKey {
   readonly mismatch?: string;
 }
 
+/**
+ * How the host's watchdog tells that the bridge still receives, and how it writes to the owner, declared per
+ * bridge (the watchdog reads the kinds, never a bridge's name):
+ * - liveness "pending-updates": the platform holds the updates the bridge has not fetched (Telegram's
+ *   getWebhookInfo pending_update_count); updates that stay pending mean a bridge that is not polling.
+ * - liveness "connection": the bridge receives over one long-lived connection it opens (a WebSocket); no open
+ *   TCP connection of the bridge's user other than to the runtime means it is not receiving.
+ * - platform: the API the alerts go through, with the bridge's own credentials (its env file).
+ * - allowlistEnv: the env name of the bridge file whose chats get the alerts (none: alerts are off).
+ */
+export interface BridgeWatch {
+  readonly liveness: "pending-updates" | "connection";
+  readonly platform: "telegram" | "feishu";
+  readonly allowlistEnv: string;
+}
+
 export interface BridgeDefinition {
   readonly id: string;
   readonly displayName: string;
@@ -66,6 +82,7 @@ export interface BridgeDefinition {
   readonly npmDependencies: boolean;
   /** Non-secret environment of the bridge process. Values must be single-line. */
   env(ctx: BridgeEnvContext): Readonly<Record<string, string>>;
+  readonly watch: BridgeWatch;
   /**
    * Where to create the bot/app, before anything is deployed (the bridge cannot start without its credentials).
    * Console steps only: how the credentials are stored differs by route (Pulumi config or the bundle's

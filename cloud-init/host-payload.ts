@@ -13,6 +13,7 @@ import {
   CODEWHALE_HOME,
   CONFIG_FILES,
   FIREWALL_TABLE,
+  INSTALL_ROOT,
   INSTALL_USER,
   LIB_DIR,
   NO_HOME,
@@ -33,13 +34,23 @@ import {
   INSTALL_UNIT,
   LIMIT_ENV,
   RUNTIME_UNIT,
+  ROLLBACK_UNIT,
+  UPGRADE_GATE_UNIT,
+  WATCHDOG_CONFIG,
+  WATCHDOG_TIMER,
+  WATCHDOG_UNIT,
   bridgeStateDir,
   bridgeUnit,
   bridgeUnitName,
   dataUnit,
   firewallUnit,
   installUnit,
+  rollbackUnit,
   runtimeUnit,
+  upgradeGateUnit,
+  watchdogConfig,
+  watchdogTimer,
+  watchdogUnit,
 } from "./units";
 
 /** The service users: none of them may ever log in. */
@@ -320,15 +331,29 @@ const PREPARE_INSTALL = [
 export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPayload {
   const { delivery } = options;
   const bridge = spec.bridge;
-  const units = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
+  const services = [DATA_UNIT, ...(delivery.producerUnit ? [delivery.producerUnit] : []), FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT, bridgeUnitName(bridge)];
+  // The watchdog's timer last: it first fires minutes after boot, by when the services above have started.
+  const units = [...services, WATCHDOG_TIMER];
   const apply = [
     "#!/bin/sh",
     "# codewhale-remote: roll out changed config: re-read env files, reinstall if the version changed, restart.",
     "set -eu",
     "systemctl daemon-reload",
     `systemctl enable ${units.join(" ")} >/dev/null 2>&1`,
-    `systemctl restart ${units.join(" ")}`,
+    `before=$(readlink ${INSTALL_ROOT}/current 2>/dev/null || true)`,
+    // Not fatal at once: a new release whose runtime does not come up must still reach the gate below.
+    "restarted=0",
+    `systemctl restart ${units.join(" ")} || restarted=$?`,
     RELOAD_SSHD,
+    // A rollout that switched releases must pass the health gate, or the host is back on the previous release.
+    `after=$(readlink ${INSTALL_ROOT}/current 2>/dev/null || true)`,
+    'if [ -n "$before" ] && [ "$before" != "$after" ]; then',
+    `  if ! systemctl start ${UPGRADE_GATE_UNIT}; then`,
+    `    echo "codewhale-remote: \${after#releases/} failed its health gate; the host is back on \${before#releases/} (sudo journalctl -u ${UPGRADE_GATE_UNIT})" >&2`,
+    "    exit 1",
+    "  fi",
+    "fi",
+    'exit "$restarted"',
     "",
   ].join("\n");
   // Units that wait on a config producer (the Key Vault fetch) fail with it when it gives up, and systemd does
@@ -359,6 +384,13 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     unitFile(INSTALL_UNIT, installUnit(delivery)),
     unitFile(RUNTIME_UNIT, runtimeUnit(delivery)),
     unitFile(bridgeUnitName(bridge), bridgeUnit(bridge, delivery)),
+    script("watchdog.mjs", readAsset("watchdog.mjs")),
+    { path: WATCHDOG_CONFIG, owner: "root", group: "root", mode: "0644", content: watchdogConfig(bridge, delivery, services) },
+    unitFile(WATCHDOG_UNIT, watchdogUnit(delivery)),
+    unitFile(WATCHDOG_TIMER, watchdogTimer()),
+    script("rollback-codewhale", readAsset("rollback-codewhale.sh")),
+    unitFile(UPGRADE_GATE_UNIT, upgradeGateUnit(delivery)),
+    unitFile(ROLLBACK_UNIT, rollbackUnit()),
   ];
   return {
     packages: [

@@ -6,6 +6,7 @@
  * Secrets appear as placeholders (`secretPlaceholder(id)`); the bundle keeps them, a cloud target fills
  * them with `fillSecrets` inside a Pulumi secret. Heredocs are quoted, so nothing in a file is expanded.
  */
+import { gzipSync } from "node:zlib";
 import { CONFIG_DIR_MODE, configFileAccess, type AuthorizedKeys, type ConfigFile, type HostFile, type HostPayload } from "./model";
 
 const EOF_MARK = "CODEWHALE_REMOTE_EOF";
@@ -135,6 +136,30 @@ export function renderAuthorizedKeys(k: AuthorizedKeys): string[] {
   ];
 }
 
+/**
+ * Large program files (the watchdog) travel gzip-compressed, base64 in the heredoc, unpacked on the host by
+ * base64 and gzip (both in every Debian/Ubuntu base system), through a private temporary file, into the same write_file: TAT takes at most 64 KiB
+ * of command content, the whole bootstrap included. Never a file with a secret placeholder (fillSecrets must see
+ * those), never a config file. gzipSync writes no timestamp, so the text is the same on every render.
+ */
+const COMPRESS_ABOVE_BYTES = 8192;
+
+function writeProgramFile(f: HostFile): string {
+  const body = f.content.endsWith("\n") ? f.content : f.content + "\n";
+  if (body.length <= COMPRESS_ABOVE_BYTES || placeholdersIn(body).length > 0) return writeFile(f);
+  const packed = gzipSync(Buffer.from(body, "utf8"), { level: 9 }).toString("base64").replace(/.{1,76}/g, "$&\n");
+  // Simple commands, one a line, so `set -e` stops at a failed decode (a pipeline would hide it: no pipefail in sh).
+  return [
+    "z=$(mktemp)",
+    `base64 -d >"$z" <<'${EOF_MARK}'`,
+    `${packed}${EOF_MARK}`,
+    'gzip -dc <"$z" >"$z.txt"',
+    `write_file ${q(f.path)} ${f.mode} ${q(`${f.owner}:${f.group}`)} <"$z.txt"`,
+    'rm -f "$z" "$z.txt"',
+    "",
+  ].join("\n");
+}
+
 export function renderShellBootstrap(payload: HostPayload): string {
   const dirs = [...new Set(payload.files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))))].sort();
   const lines: string[] = [
@@ -173,7 +198,7 @@ export function renderShellBootstrap(payload: HostPayload): string {
     ]),
     "",
     `install -d -m 0755 ${dirs.map(q).join(" ")}`,
-    ...payload.files.map(writeFile),
+    ...payload.files.map(writeProgramFile),
   ];
   if (payload.inlineConfigFiles) {
     // Root-only env files (systemd reads them as root); the services read nothing here but config.toml.

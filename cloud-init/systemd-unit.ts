@@ -7,7 +7,8 @@ export type UnitSection = readonly (readonly [key: string, value: string | numbe
 
 export interface UnitFile {
   readonly Unit: UnitSection;
-  readonly Service: UnitSection;
+  readonly Service?: UnitSection;
+  readonly Timer?: UnitSection;
   readonly Install?: UnitSection;
 }
 
@@ -18,7 +19,7 @@ export function renderUnitDropIn(sections: Partial<Record<"Unit" | "Service", Un
 
 export function renderUnit(unit: UnitFile): string {
   const out: string[] = [];
-  for (const name of ["Unit", "Service", "Install"] as const) {
+  for (const name of ["Unit", "Service", "Timer", "Install"] as const) {
     const section = unit[name];
     if (!section) continue;
     if (out.length > 0) out.push("");
@@ -132,4 +133,26 @@ export const rootOneshotHardening: UnitSection = [
   ["SystemCallErrorNumber", "EPERM"],
   ["MemoryDenyWriteExecute", true],
   ["UMask", "0022"],
+];
+
+/**
+ * The watchdog: root, because restarting a unit is asking PID 1 (its private socket admits uid 0 only), but no
+ * capability at all, a read-only system (it writes only its StateDirectory), no private user namespace (that
+ * would make it someone else to PID 1), no route to the cloud's host endpoints. It needs the network (loopback
+ * for /health, the chat platform for liveness and alerts) and the process list of PID 1 (systemctl), so no
+ * ProcSubset=pid; other users' processes stay invisible.
+ */
+export const watchdogHardening: UnitSection = [
+  ...common,
+  ...readOnlySystem.filter(([k]) => k !== "ProcSubset"),
+  ["CapabilityBoundingSet", ""],
+  ["AmbientCapabilities", ""],
+  ["RestrictNamespaces", true],
+  ["RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"],
+  ["SystemCallFilter", "@system-service"],
+  ["SystemCallFilter", "~@privileged @resources @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock"],
+  ["SystemCallErrorNumber", "EPERM"],
+  ["DevicePolicy", "closed"],
+  ["UMask", "0077"],
+  ["IPAddressDeny", HOST_ENDPOINTS.join(" ")],
 ];

@@ -25,12 +25,28 @@ import {
   WORKSPACE_DIR,
   type SecretDelivery,
 } from "./model";
-import { agentHardening, bridgeHardening, installHardening, rootOneshotHardening, renderUnit, type UnitSection } from "./systemd-unit";
+import { agentHardening, bridgeHardening, installHardening, rootOneshotHardening, renderUnit, watchdogHardening, type UnitSection } from "./systemd-unit";
 
 export const DATA_UNIT = "codewhale-data.service";
 export const INSTALL_UNIT = "codewhale-install.service";
 export const FIREWALL_UNIT = "codewhale-firewall.service";
 export const RUNTIME_UNIT = "codewhale-runtime.service";
+export const WATCHDOG_UNIT = "codewhale-watchdog.service";
+export const WATCHDOG_TIMER = "codewhale-watchdog.timer";
+/** The watchdog's own state (suspicions, back-off, alerts sent): root-only, made by systemd. */
+export const WATCHDOG_STATE_DIR = "/var/lib/codewhale-watchdog";
+export const WATCHDOG_CONFIG = `${LIB_DIR}/watchdog.json`;
+export const UPGRADE_GATE_UNIT = "codewhale-upgrade-gate.service";
+export const ROLLBACK_UNIT = "codewhale-rollback.service";
+/**
+ * How long a new release gets, after a rollout switched to it, to have the runtime answer and the bridge
+ * receive, before the host switches back to the previous release. The watchdog script's default
+ * (upgradeGateSeconds), which a test holds equal.
+ */
+export const UPGRADE_GATE_SECONDS = 180;
+/** How often the watchdog checks, and how long after boot it first does (the install may take minutes). */
+export const WATCHDOG_INTERVAL_SECONDS = 60;
+export const WATCHDOG_FIRST_CHECK_SECONDS = 300;
 
 /** How long the runtime may take from its start until /health answers before systemd counts the start failed. */
 export const RUNTIME_READY_SECONDS = 60;
@@ -211,5 +227,112 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
       ...bridgeHardening,
     ],
     Install: [["WantedBy", "multi-user.target"]],
+  });
+}
+
+/**
+ * One check of the whole host (cloud-init/assets/watchdog.mjs): root, to restart units; reads the bridge's env
+ * file through systemd (the platform credentials it needs for liveness and alerts never reach argv); writes only
+ * its own StateDirectory. Not ordered after the services and not requiring them: it must also run (and report)
+ * when they never came up.
+ */
+export function watchdogUnit(delivery: SecretDelivery): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: check that the runtime and the bridge really work, restart what is stuck, tell the owner"],
+      ["After", after("network-online.target", delivery.producerUnit)],
+      // Started by its timer (and by hand to look closer): systemd's default start limit (5 in 10 s) must never
+      // refuse a check.
+      ["StartLimitIntervalSec", "0"],
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      // "-": before the first config fetch there is no bridge file; the watchdog still reports what it sees.
+      ["EnvironmentFile", `-${delivery.configDir}/${CONFIG_FILES.bridge}`],
+      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG}`],
+      ["StateDirectory", stateDirectory(WATCHDOG_STATE_DIR)],
+      ["StateDirectoryMode", "0700"],
+      // Bounded: two restarts (each bounded by systemd's stop/start timeouts) and a few requests.
+      ["TimeoutStartSec", "300"],
+      ...watchdogHardening,
+    ],
+  });
+}
+
+export function watchdogTimer(): string {
+  return renderUnit({
+    Unit: [["Description", "codewhale-remote: run the watchdog every minute"]],
+    Timer: [
+      ["OnBootSec", `${WATCHDOG_FIRST_CHECK_SECONDS}s`],
+      ["OnUnitActiveSec", `${WATCHDOG_INTERVAL_SECONDS}s`],
+      ["AccuracySec", "10s"],
+    ],
+    Install: [["WantedBy", "timers.target"]],
+  });
+}
+
+/** What the watchdog checks, as the payload knows it (no secret: those come from the bridge's env file). */
+export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDelivery, watched: readonly string[]): string {
+  return (
+    JSON.stringify(
+      {
+        runtimeUnit: RUNTIME_UNIT,
+        runtimeUrl: `http://${RUNTIME_HOST}:${RUNTIME_PORT}`,
+        runtimePort: RUNTIME_PORT,
+        bridgeUnit: bridgeUnitName(bridge),
+        bridgeUser: BRIDGE_USER,
+        liveness: bridge.watch.liveness,
+        platform: bridge.watch.platform,
+        allowlistEnv: bridge.watch.allowlistEnv,
+        units: watched,
+        producerUnit: delivery.producerUnit ?? null,
+        rollbackUnit: ROLLBACK_UNIT,
+        installRoot: INSTALL_ROOT,
+        disks: ["/", DATA_DIR],
+        stateDir: WATCHDOG_STATE_DIR,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
+}
+
+/**
+ * The upgrade gate: the watchdog's checks, repeated until they all pass or UPGRADE_GATE_SECONDS ran out; then
+ * it starts the rollback (as the installer's user), restarts the services and tells the owner. Started by the
+ * apply script when a rollout switched releases; the same sandbox and state as the watchdog.
+ */
+export function upgradeGateUnit(delivery: SecretDelivery): string {
+  return renderUnit({
+    Unit: [
+      ["Description", "codewhale-remote: health gate of a new CodeWhale release (switches back to the previous one if it fails)"],
+      ["StartLimitIntervalSec", "0"],
+    ],
+    Service: [
+      ["Type", "oneshot"],
+      ["EnvironmentFile", `-${delivery.configDir}/${CONFIG_FILES.bridge}`],
+      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG} --gate`],
+      ["StateDirectory", stateDirectory(WATCHDOG_STATE_DIR)],
+      ["StateDirectoryMode", "0700"],
+      ["TimeoutStartSec", String(UPGRADE_GATE_SECONDS + 240)],
+      ...watchdogHardening,
+    ],
+  });
+}
+
+/** Switches `current` back to `previous`, as the installer's user (root never acts inside the install root). */
+export function rollbackUnit(): string {
+  return renderUnit({
+    Unit: [["Description", "codewhale-remote: switch back to the previous CodeWhale release"]],
+    Service: [
+      ["Type", "oneshot"],
+      ["User", INSTALL_USER],
+      ["Group", INSTALL_USER],
+      ["ReadWritePaths", INSTALL_ROOT],
+      ["ExecStart", `${LIB_DIR}/rollback-codewhale`],
+      ["IPAddressDeny", "any"],
+      ...installHardening.filter(([k]) => k !== "RestrictAddressFamilies"),
+      ["RestrictAddressFamilies", "AF_UNIX"],
+    ],
   });
 }

@@ -33,7 +33,7 @@ const unitText = (p: HostPayload, unit: string): string => p.files.find((f) => f
 const directive = (text: string, key: string): string[] => text.split("\n").filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
 
 describe.each(Object.entries(payloads))("host payload (%s delivery): identities and files", (_delivery, p) => {
-  const bridge = p.units.at(-1)!;
+  const bridge = p.units.find((u) => u.includes("-bridge"))!;
 
   it("runs the agent, the bridge and the installer as three different unprivileged users", () => {
     expect(directive(unitText(p, RUNTIME_UNIT), "User")).toEqual([AGENT_USER]);
@@ -78,7 +78,7 @@ describe.each(Object.entries(payloads))("host payload (%s delivery): identities 
 
   it("renders root helper scripts that shellcheck passes", () => {
     const scripts = p.files.filter((f) => f.content.startsWith("#!/bin/sh"));
-    expect(scripts.map((f) => path.basename(f.path)).sort()).toEqual(["apply", "install-codewhale", "prepare-data", "prepare-install", "secure-accounts", "wait-runtime"]);
+    expect(scripts.map((f) => path.basename(f.path)).sort()).toEqual(["apply", "install-codewhale", "prepare-data", "prepare-install", "rollback-codewhale", "secure-accounts", "wait-runtime"]);
     for (const f of scripts) {
       const file = path.join(work, path.basename(f.path));
       writeFileSync(file, f.content);

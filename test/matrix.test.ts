@@ -99,7 +99,7 @@ describe("the matrix", () => {
     cpSync("/usr/lib/systemd", path.join(root, "usr/lib/systemd"), { recursive: true, verbatimSymlinks: true });
     // The binaries a Debian/Ubuntu host has (nftables is a payload package), and the payload's own helpers.
     const hostBinaries = ["usr/bin/node", "usr/sbin/nft", "usr/bin/systemctl", "usr/bin/mkdir"];
-    const helpers = ["prepare-data", "prepare-install", "install-codewhale", "fetch-host-config.mjs", "apply", "wait-runtime"].map((s) => `usr/local/lib/codewhale-remote/${s}`);
+    const helpers = ["prepare-data", "prepare-install", "install-codewhale", "rollback-codewhale", "fetch-host-config.mjs", "watchdog.mjs", "apply", "wait-runtime"].map((s) => `usr/local/lib/codewhale-remote/${s}`);
     for (const stub of ["opt/codewhale/current/bin/codewhale", ...hostBinaries, ...helpers]) {
       mkdirSync(path.dirname(path.join(root, stub)), { recursive: true });
       writeFileSync(path.join(root, stub), "#!/bin/sh\n");

@@ -97,7 +97,18 @@ fi
 "$release/bin/codewhale" --version >/dev/null 2>&1 || die "the installed binary does not run: $release/bin/codewhale"
 
 current=$(readlink "$root/current" 2>/dev/null || true)
+# A release that failed its health gate here (rollback-codewhale marked it) is not switched to again: the host
+# stays on the release that works until another version is pinned (or the mark is removed to retry).
+if [ -f "$release/.failed-health-gate" ] && [ -n "$current" ] && [ "$current" != "releases/$CODEWHALE_VERSION" ]; then
+  log "$CODEWHALE_VERSION failed its health gate on this host and was rolled back; staying on ${current#releases/} (pin another codewhaleVersion, or remove $release/.failed-health-gate to try it again)"
+  exit 0
+fi
 if [ "$current" != "releases/$CODEWHALE_VERSION" ]; then
+  # The release it replaces stays, linked as `previous`: the upgrade gate switches back to it.
+  if [ -n "$current" ]; then
+    ln -sfn "$current" "$root/.previous.tmp"
+    mv -T "$root/.previous.tmp" "$root/previous"
+  fi
   ln -sfn "releases/$CODEWHALE_VERSION" "$root/.current.tmp"
   mv -T "$root/.current.tmp" "$root/current"
   log "current -> $CODEWHALE_VERSION (was ${current:-none})"

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CONFIG_UNIT } from "../../cloud-init/delivery";
 import { RUNTIME_HOST, RUNTIME_PORT } from "../../cloud-init/model";
+import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../cloud-init/units";
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";
@@ -19,6 +20,13 @@ import { FIXTURE_RELEASES, FIXTURE_REPO, type BootPayload } from "./payloads";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const FAKE_AZURE_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-azure-metadata-cli.ts");
+const FAKE_PLATFORM_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-chat-platform-cli.ts");
+/** Test-only: where the bridge and the watchdog find the fake platform API (root-only, no secret in it). */
+export const PLATFORM_ENV_FILE = "/etc/codewhale-boot-test/platform.env";
+/** Test-only: how long the watchdog lets a service look stuck before it restarts it (the test drives the checks). */
+export const TEST_STUCK_SECONDS = 2;
+/** Test-only: how long a new release gets to pass the upgrade gate. */
+export const TEST_UPGRADE_GATE_SECONDS = 15;
 const HOST_ENDPOINTS_FIXTURE = path.join(REPO_ROOT, "test", "fixtures", "boot", "host-endpoints-fixture.mjs");
 /** The cloud host endpoints the test serves at their real addresses (see host-endpoints-fixture.mjs). */
 export const HOST_ENDPOINT_ADDRESSES = ["169.254.169.254", "169.254.0.23", "168.63.129.16"] as const;
@@ -46,6 +54,10 @@ export interface BootedHost {
   readonly bootToHealthyMs: number;
   /** What the first bootstrap run printed (shell flavour). */
   readonly bootstrapOutput?: string;
+  /** The fake chat platform (test/fixtures/fake-chat-platform.ts), on the container's loopback. */
+  readonly platformUrl: string;
+  /** The env the test-only drop-in gives the bridge and the watchdog on top of bridge.env (the API base). */
+  readonly platformEnv: Readonly<Record<string, string>>;
   destroy(): Promise<void>;
 }
 
@@ -82,6 +94,27 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
           })),
         ),
     ];
+    // The chat platform: a fake on the container's loopback, with the stack's credentials; a test-only env file
+    // (read after bridge.env, so it wins) points the bridge and the watchdog at it, as TELEGRAM_API_BASE or
+    // FEISHU_DOMAIN, the names upstream's bridges read.
+    const credsFile = path.join(tmp, "platform-credentials.json");
+    const feishuSecret = p.secretValues.get("feishu-app-secret");
+    const telegramToken = p.secretValues.get("telegram-bot-token");
+    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.chat.feishuAppId, feishuAppSecret: feishuSecret }), { mode: 0o600 });
+    const platformUrl = (await ns.start([process.execPath, "--import", "tsx", FAKE_PLATFORM_CLI, "--host", "127.0.0.1", "--port", "0", "--credentials-file", credsFile], {
+      ready: /listening on (http:\/\/\S+)/,
+      cwd: REPO_ROOT,
+    }))[1]!;
+    const platformEnv: Record<string, string> = p.spec.bridge.watch.platform === "telegram" ? { TELEGRAM_API_BASE: platformUrl } : { FEISHU_DOMAIN: platformUrl };
+    const dropIn = `[Service]\nEnvironmentFile=${PLATFORM_ENV_FILE}\n`;
+    files.push(
+      { path: PLATFORM_ENV_FILE, mode: 0o600, content: Object.entries(platformEnv).map(([k, v]) => `${k}=${v}\n`).join("") },
+      { path: `/etc/systemd/system/${bridgeUnitName(p.spec.bridge)}.d/boot-test-platform.conf`, content: dropIn },
+      { path: `/etc/systemd/system/${WATCHDOG_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_STUCK_SECONDS=${TEST_STUCK_SECONDS}\n` },
+      { path: `/etc/systemd/system/${UPGRADE_GATE_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_UPGRADE_GATE_SECONDS=${TEST_UPGRADE_GATE_SECONDS}\n` },
+      // The test runs the checks itself, at known moments: the timer stays enabled and active, but not due.
+      { path: `/etc/systemd/system/${WATCHDOG_TIMER}.d/boot-test-manual.conf`, content: "[Timer]\nOnBootSec=\nOnUnitActiveSec=\nOnBootSec=12h\n" },
+    );
     if (p.vaultSecrets) {
       const secretsFile = path.join(tmp, "vault-secrets.json");
       fs.writeFileSync(secretsFile, JSON.stringify(p.vaultSecrets), { mode: 0o600 });
@@ -112,7 +145,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
       bootstrapOutput = r.stdout + r.stderr;
     }
     await waitHealthy(c, p.payload.units);
-    const host: BootedHost = { c, p, bootToHealthyMs: c.msSinceBoot(), ...(bootstrapOutput !== undefined ? { bootstrapOutput } : {}), destroy: cleanup };
+    const host: BootedHost = { c, p, bootToHealthyMs: c.msSinceBoot(), platformUrl, platformEnv, ...(bootstrapOutput !== undefined ? { bootstrapOutput } : {}), destroy: cleanup };
     return host;
   } catch (e) {
     // Keep what explains the failure, then clean up.

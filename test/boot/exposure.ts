@@ -5,7 +5,7 @@
  * are runtime 2.0, bridge 1.5, root helpers 5.0); a change that loosens a sandbox past it fails the boot test.
  */
 import { CONFIG_UNIT } from "../../cloud-init/delivery";
-import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, RUNTIME_UNIT } from "../../cloud-init/units";
+import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
 import type { Container } from "./nspawn";
 
 /** Ceilings by unit name; every bridge unit shares BRIDGE_CEILING. */
@@ -23,6 +23,13 @@ export const EXPOSURE_CEILINGS: Readonly<Record<string, number>> = {
   [FIREWALL_UNIT]: 4.2,
   // Runs as its own unprivileged user with no capability at all, in a read-only system. Measured 1.1.
   [INSTALL_UNIT]: 1.5,
+  // Root (PID 1 takes restarts from uid 0 only) with no capability at all, a read-only system, its own state
+  // directory, no host endpoints; it keeps the network (loopback /health, the chat platform). Measured 1.6.
+  [WATCHDOG_UNIT]: 2.0,
+  // The upgrade gate is the watchdog's sandbox and script (--gate). Measured 1.6.
+  [UPGRADE_GATE_UNIT]: 2.0,
+  // The installer's sandbox and user, and no network at all. Measured 0.6.
+  [ROLLBACK_UNIT]: 1.0,
 };
 
 /** The bridge only carries chat messages: the agent's sandbox plus a tighter syscall filter. Measured 1.1. */

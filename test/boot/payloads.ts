@@ -28,6 +28,8 @@ export const FIXTURE_RELEASES = `${FIXTURE_ROOT}/releases`;
 export const FIXTURE_REPO = `${FIXTURE_ROOT}/codewhale.git`;
 /** The release the fixtures stand in for: the `codewhale` fixture reports it, the fixture repo is tagged with it. */
 export const FIXTURE_VERSION = "0.9.10";
+/** A release that installs and runs but fails its health check (the upgrade gate's test). */
+export const BROKEN_FIXTURE_VERSION = "0.9.11";
 
 export interface BootPayload {
   readonly flavour: Flavour;

@@ -23,9 +23,11 @@ import {
 } from "../../cloud-init/model";
 import { FILL_SECRETS, FILLED_BOOTSTRAP, secretEnvName } from "../../cloud-init/bundle";
 import { renderConfigFile } from "../../cloud-init/render-shell";
-import { bridgeStateDir, bridgeUnitName, DATA_UNIT, RUNTIME_UNIT } from "../../cloud-init/units";
+import { bridgeStateDir, bridgeUnitName, DATA_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
 import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
+import { describeWatchdog } from "./watchdog";
+import { describeUpgradeGate } from "./upgrade";
 import { exposureCeiling, exposureOf } from "./exposure";
 import { fmtMs } from "./nspawn";
 import { renderBootPayload, type Flavour } from "./payloads";
@@ -65,7 +67,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     async function expectUnitsUp(): Promise<void> {
       for (const unit of h.p.payload.units) {
         const props = await h.c.waitForUnit(unit, 60_000);
-        const state = { unit, result: props.Result, restarts: props.NRestarts };
+        // A timer has no restart counter.
+        const state = { unit, result: props.Result, restarts: unit.endsWith(".timer") ? "0" : props.NRestarts };
         const why = JSON.stringify(state) === JSON.stringify({ unit, result: "success", restarts: "0" }) ? "" : await h.c.journal(unit, 30);
         expect(state, `${unit} journal:\n${why}`).toEqual({ unit, result: "success", restarts: "0" });
       }
@@ -171,7 +174,9 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
         if (file?.format !== "env") throw new Error(`no ${fileName} in the payload`);
         const env = await environmentOf(h.c, await pidOf(unit));
         for (const e of file.entries) {
-          const want = e.secret !== undefined ? h.p.secretValues.get(e.secret) : e.value;
+          // Test-only: the bridge's platform API base is the fake's (boot-host.ts), on top of bridge.env.
+          const override = unit === bridgeUnit() ? h.platformEnv[e.name] : undefined;
+          const want = override ?? (e.secret !== undefined ? h.p.secretValues.get(e.secret) : e.value);
           expect(env.get(e.name) === want, `${unit}: ${e.name} as in ${fileName}`).toBe(true);
         }
       }
@@ -221,7 +226,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
 
     it("sandboxes every unit within its exposure ceiling, the bridge no looser than the runtime", async () => {
       const exposure: Record<string, [number, number]> = {};
-      for (const unit of h.p.payload.units) exposure[unit] = [await exposureOf(h.c, unit), exposureCeiling(unit, bridgeUnit())];
+      const services = [...h.p.payload.units.filter((u) => u.endsWith(".service")), WATCHDOG_UNIT, UPGRADE_GATE_UNIT, ROLLBACK_UNIT];
+      for (const unit of services) exposure[unit] = [await exposureOf(h.c, unit), exposureCeiling(unit, bridgeUnit())];
       report({ exposure });
       process.stdout.write(`[boot] ${name}: exposure ${Object.entries(exposure).map(([u, [s]]) => `${u} ${s}`).join(", ")}\n`);
       for (const [unit, [score, ceiling]] of Object.entries(exposure)) expect(score, `${unit} exposure`).toBeLessThanOrEqual(ceiling);
@@ -255,6 +261,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       expect(table).toMatch(/policy drop/);
       for (const cidr of h.p.spec.ssh.allowedCidrs) expect(table, cidr).toContain(cidr.split("/")[0]!);
     });
+
+    describeWatchdog(() => h);
 
     describe("escape suite: the agent, in its own sandbox, attacks the host", () => {
       let verdicts: Verdicts;
@@ -374,5 +382,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       process.stdout.write(`[boot] ${name}: fetched ${fetched![1]} KiB of bridge sources\n`);
       expect(Number(fetched![1])).toBeLessThan(1024);
     });
+
+    // Last: it rewrites install.env (the env-file delivery's rollout), which the tests above compare.
+    if (flavour === "shell") describeUpgradeGate(() => h);
   });
 }
