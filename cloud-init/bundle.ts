@@ -10,7 +10,7 @@ import { ENV_FILE_CONFIG_DIR, envFileDelivery } from "./delivery";
 import { buildConfigFiles, buildHostPayload } from "./host-payload";
 import { AGENT_USER, BRIDGE_USER, DATA_DIR, RUNTIME_PORT, type HostPayload } from "./model";
 import { placeholdersIn, renderConfigFile, renderShellBootstrap, secretPlaceholder } from "./render-shell";
-import { DATA_UNIT } from "./units";
+import { bridgeUnitName, DATA_UNIT } from "./units";
 
 export interface RunbookFacts {
   readonly sshUser: string;
@@ -189,7 +189,7 @@ function allowlistEntries(spec: StackSpec, configDir: string): string[] {
 
 function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, secretIds: readonly string[], cloudDevices: readonly string[], facts: RunbookFacts): string {
   const ssh = `ssh ${facts.sshUser}@${facts.host}`;
-  const bridgeUnit = payload.units[payload.units.length - 1];
+  const bridgeUnit = bridgeUnitName(spec.bridge);
   const storeCredentials = [
     ...spec.bridge.secrets.map((s) => `pulumi config set --secret ${s.configKey} <value>`),
     ...spec.bridge.requiredConfig.map((r) => `pulumi config set ${r.key} <value>`),
@@ -197,7 +197,6 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
   const manualUnit = manual.files.find((f) => f.path === `/etc/systemd/system/${DATA_UNIT}`)?.content ?? "";
   const execStart = /^ExecStart=(.*)$/m.exec(manualUnit)?.[1];
   const allowlist = allowlistEntries(spec, manual.configDir);
-  const manualBridgeUnit = manual.units[manual.units.length - 1];
   return [
     `# Runbook: ${spec.project} / ${spec.stack}`,
     "",
@@ -251,7 +250,7 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
     `The unit waits up to 5 minutes for the device, formats it (ext4) only when it carries no filesystem signature at all (a disk with data is never formatted), mounts it at \`${DATA_DIR}\` by UUID and records it in /etc/fstab.`,
     "",
     "### Pairing by hand",
-    `Put the chat id the bot told you in ${allowlist.map((e) => `\`${e}\``).join(" and ")} (comma-separated for several; \`sudoedit\`), then \`sudo systemctl restart ${manualBridgeUnit}\`.`,
+    `Put the chat id the bot told you in ${allowlist.map((e) => `\`${e}\``).join(" and ")} (comma-separated for several; \`sudoedit\`), then \`sudo systemctl restart ${bridgeUnit}\`.`,
     `Running the bootstrap again rewrites that file from the bundle: to keep the id, put it in your stack file (\`codewhale-remote:chatAllowlist: ["<id>"]\`), render the bundle again (\`npm run plan -- --config <stack file> --stack ${spec.stack} --out <dir>\`) and fill and run it as above.`,
     "",
   ].join("\n");
