@@ -212,13 +212,14 @@ export function renderShellBootstrap(payload: HostPayload): string {
     payload.prepareCommand,
     "systemctl daemon-reload",
     `systemctl enable ${payload.units.join(" ")}`,
+    // The running sshd enforces the SSH drop-in from this run on, not from its next restart: apply ends by
+    // reloading it, and so does an unchanged run.
     'if [ "$changed" -eq 1 ]; then',
     `  ${payload.applyCommand}`,
     "else",
     `  systemctl start ${payload.units.join(" ")}`,
+    `  ${payload.reloadSshdCommand}`,
     "fi",
-    "# The running sshd enforces the SSH drop-in from this run on, not from its next restart.",
-    payload.reloadSshdCommand,
     'echo "codewhale-remote: host converged (changed=$changed)"',
     "",
   );
