@@ -60,7 +60,7 @@ export const configKeys = {
   runtimeWorkers: { kind: "integer", default: 2, description: "Runtime worker count (1-8)." },
   runtimeMemoryMax: { kind: "string", default: "75%", description: "Most memory the agent (runtime and every command it runs) may use: a percentage of the host's memory or a size like 1536M; the rest stays for sshd and the bridge." },
   runtimeTasksMax: { kind: "integer", default: 2048, description: "Most processes and threads the agent may run at once (64-65536): a fork bomb stops there." },
-  azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays." },
+  azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays, backup, backupIntervalHours, backupRetentionDays, workspaceDiskId, autoShutdownTime, autoShutdownTimeZone." },
   lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName, secretDelivery, sshHostKey." },
 } as const satisfies Record<string, ConfigKey>;
 

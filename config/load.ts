@@ -126,6 +126,15 @@ const azureSchema = z
     vnetCidr: z.string().default("10.42.0.0/24"),
     encryptionAtHost: z.boolean().default(false),
     keyVaultRetentionDays: z.number().int().min(7).max(90).default(90),
+    // Backups and auto-shutdown (components/azure/backup-rules.ts has the limits and the cross-key checks).
+    // Absent: on when the stack has a data disk.
+    backup: z.boolean().optional(),
+    backupIntervalHours: z.number().int().default(24),
+    backupRetentionDays: z.number().int().min(1).default(30),
+    // An existing managed disk (one restored from a backup) to use as the workspace instead of the stack's own.
+    workspaceDiskId: z.string().optional(),
+    autoShutdownTime: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "must be a time of day as HH:MM (24-hour), like 19:30").optional(),
+    autoShutdownTimeZone: z.string().optional(),
   })
   .strict();
 

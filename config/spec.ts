@@ -27,6 +27,18 @@ export interface AzureSettings {
   readonly vnetCidr: string;
   readonly encryptionAtHost: boolean;
   readonly keyVaultRetentionDays: number;
+  /** Azure Backup of the data disk; absent = on when there is a data disk (components/azure/backup-rules.ts). */
+  readonly backup?: boolean;
+  /** Hours between two backups: 1, 2, 4, 6, 8, 12 or 24. */
+  readonly backupIntervalHours: number;
+  /** Days each recovery point is kept. */
+  readonly backupRetentionDays: number;
+  /** Resource id of an existing managed disk to use as the workspace (a restored backup); absent = the stack's own disk. */
+  readonly workspaceDiskId?: string;
+  /** Daily VM stop at this time of day (HH:MM); absent = never. */
+  readonly autoShutdownTime?: string;
+  /** Windows time zone id of autoShutdownTime; absent = UTC. */
+  readonly autoShutdownTimeZone?: string;
 }
 
 export interface LighthouseSettings {

@@ -18,6 +18,11 @@ export interface PolicySubject {
    * (pulumi/pulumi-policy#241), so there it is `undefined`.
    */
   readonly secretPaths: readonly string[] | undefined;
+  /**
+   * The resource's state (outputs) where the runner has it: the offline plan's mock answers; CrossGuard's stack
+   * policies get outputs as `props` instead. Stack policies read this, resource policies read `props`.
+   */
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
 /** What a policy may know beyond the resource. */
@@ -44,7 +49,7 @@ export interface AgentPolicy {
   check(subject: PolicySubject, context: PolicyContext): CheckResult | Promise<CheckResult>;
 }
 
-export function isNotApplicable(result: CheckResult): result is NotApplicable {
+export function isNotApplicable<T>(result: readonly T[] | NotApplicable): result is NotApplicable {
   return !Array.isArray(result);
 }
 
@@ -65,4 +70,33 @@ export function valueAt(props: Readonly<Record<string, unknown>>, path: string):
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+/** A resource as a stack policy sees it: its state (outputs), as CrossGuard's PolicyResource.props carries it. */
+export interface StackResource {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Readonly<Record<string, unknown>>;
+}
+
+export interface StackViolation {
+  /** The resource in violation. */
+  readonly urn: string;
+  readonly message: string;
+}
+
+/**
+ * A rule over several resources at once (a role assignment and the vault whose principal it names). Served
+ * as a CrossGuard StackValidationPolicy, which runs once every resource is registered; the offline runner gives
+ * it the whole plan.
+ */
+export interface StackPolicy {
+  readonly name: string;
+  readonly description: string;
+  readonly enforcementLevel: "mandatory" | "advisory";
+  /** Resource types it reads (documentation and the offline runner's filter). */
+  readonly resourceTypes: readonly string[];
+  readonly remediationSteps: string;
+  checkStack(resources: readonly StackResource[], context: PolicyContext): readonly StackViolation[] | NotApplicable;
 }

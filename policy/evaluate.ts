@@ -4,9 +4,9 @@
  * secrets (the plan records it per property).
  */
 import type { PlannedResource } from "../scripts/offline-plan";
-import type { AgentPolicy, PolicyContext, PolicySubject } from "./agent-policy";
+import type { AgentPolicy, PolicyContext, PolicySubject, StackPolicy } from "./agent-policy";
 import { isNotApplicable } from "./agent-policy";
-import { agentPolicies } from "./policies";
+import { agentPolicies, stackPolicies } from "./policies";
 
 export interface PolicyViolation {
   readonly policy: string;
@@ -27,13 +27,14 @@ export interface PolicyReport {
 export function planSubjects(resources: readonly PlannedResource[]): PolicySubject[] {
   return resources
     .filter((r) => r.custom)
-    .map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.inputs, secretPaths: r.secretInputs }));
+    .map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.inputs, secretPaths: r.secretInputs, outputs: r.outputs }));
 }
 
 export async function evaluatePolicies(
   subjects: readonly PolicySubject[],
   context: PolicyContext,
   policies: readonly AgentPolicy[] = agentPolicies,
+  stack: readonly StackPolicy[] = stackPolicies,
 ): Promise<PolicyReport> {
   const violations: PolicyViolation[] = [];
   const notApplicable: { policy: string; urn: string; reason: string }[] = [];
@@ -47,6 +48,20 @@ export async function evaluatePolicies(
       for (const message of result) {
         violations.push({ policy: policy.name, enforcementLevel: policy.enforcementLevel, urn: subject.urn, type: subject.type, name: subject.name, message });
       }
+    }
+  }
+  // Stack policies see every resource's state, as CrossGuard hands them outputs (the inputs where no state is known).
+  const resources = subjects.map((s) => ({ type: s.type, urn: s.urn, name: s.name, props: s.outputs ?? s.props }));
+  const byUrn = new Map(subjects.map((s) => [s.urn, s]));
+  for (const policy of stack) {
+    const result = policy.checkStack(resources.filter((r) => policy.resourceTypes.includes(r.type)), context);
+    if (isNotApplicable(result)) {
+      notApplicable.push({ policy: policy.name, urn: "", reason: result.notApplicable });
+      continue;
+    }
+    for (const v of result) {
+      const s = byUrn.get(v.urn);
+      violations.push({ policy: policy.name, enforcementLevel: policy.enforcementLevel, urn: v.urn, type: s?.type ?? "", name: s?.name ?? "", message: v.message });
     }
   }
   return { violations, notApplicable };

@@ -1,6 +1,6 @@
 /** Every policy of the pack, one row each; the offline plan and the CrossGuard pack both read this list. */
-import type { AgentPolicy } from "./agent-policy";
-import { keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "./host-access-policies";
+import type { AgentPolicy, StackPolicy } from "./agent-policy";
+import { backupRolesForBackupVault, keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "./host-access-policies";
 import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "./network-policies";
 import { noSecretInUserData, secretInputsAreSecrets } from "./secret-policies";
 
@@ -18,3 +18,6 @@ export const agentPolicies: readonly AgentPolicy[] = [
   noSecretInUserData,
   secretInputsAreSecrets,
 ];
+
+/** Rules over several resources at once (CrossGuard stack policies), after the resource policies. */
+export const stackPolicies: readonly StackPolicy[] = [backupRolesForBackupVault];

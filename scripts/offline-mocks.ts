@@ -47,6 +47,14 @@ const byType: Record<string, Outputs> = {
     const out = { ...props, secretUri: base, secretUriWithVersion: `${base}/${version}` };
     return { name: i.secretName ?? name, properties: wrapped ? { [SIG_KEY]: SECRET_SIG, value: out } : out };
   },
+  // Azure Backup: the vault's system identity gets a principal id, like the VM's.
+  "azure-native:dataprotection:BackupVault": (name, i) => ({
+    ...azureName("vaultName")(name, i),
+    identity: { ...(i.identity as State), principalId: "00000000-0000-0000-0000-0000000000b1", tenantId: TENANT },
+  }),
+  "azure-native:dataprotection:BackupPolicy": azureName("backupPolicyName"),
+  "azure-native:dataprotection:BackupInstance": azureName("backupInstanceName"),
+  "azure-native:devtestlab:GlobalSchedule": azureName("name"),
   "azure-native:authorization:RoleAssignment": (name) => ({ name: `00000000-0000-0000-0000-${short(name).padStart(12, "0")}` }),
   // Lighthouse: the instance reports a zone even when none was asked for (the service picks one), and its
   // addresses (the provider's Read sets public_addresses / private_addresses from DescribeInstances).
@@ -55,7 +63,14 @@ const byType: Record<string, Outputs> = {
 
 /** Tencent resource ids look like `<prefix>-<8 chars>`; derived from the name so they are stable run to run. */
 const tencentId = (prefix: string) => (name: string) => `${prefix}-${short(name)}`;
+/**
+ * Azure ids shaped as ARM writes them where a check reads the shape (the policy pack's role scopes: a managed
+ * disk, a resource group). The name part is what the mock's name output is, so id and name agree.
+ */
+const groupName = (name: string, i: State) => String(i.resourceGroupName ?? `${name}${short(name)}`);
 const idByType: Record<string, (name: string, inputs: State) => string> = {
+  "azure-native:resources:ResourceGroup": (name, i) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${groupName(name, i)}`,
+  "azure-native:compute:Disk": (name, i) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${String(i.resourceGroupName)}/providers/Microsoft.Compute/disks/${String(i.diskName ?? `${name}${short(name)}`)}`,
   "tencentcloud:Lighthouse/instance:Instance": tencentId("lhins"),
   "tencentcloud:Lighthouse/firewallTemplate:FirewallTemplate": tencentId("lhft"),
   "tencentcloud:Lighthouse/keyPair:KeyPair": tencentId("lhkp"),

@@ -24,6 +24,11 @@ export interface PlannedResource {
   readonly parent: string;
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
+  /**
+   * What the mocks answered for it (the resource's state: inputs and made-up outputs, secrets redacted), as
+   * CrossGuard's stack policies see a resource (PolicyResource.props are outputs). Components: empty.
+   */
+  readonly outputs: Record<string, unknown>;
   /** Input paths (`content`, `properties.value`) whose value is a Pulumi secret: what `inputs` shows as "[secret]". */
   readonly secretInputs: readonly string[];
   readonly dependencies: readonly string[];
@@ -174,6 +179,21 @@ function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
 }
 
+/**
+ * The state with every secret input's path redacted: the mocks echo inputs in their answer without the secret
+ * marker (Pulumi's mock monitor hands them plain values), so a secret input would come back in the clear.
+ */
+function redactAt(state: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+  for (const p of secretPaths) {
+    const parts = p.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+    let node: any = state;
+    for (const part of parts.slice(0, -1)) node = node?.[part];
+    const last = parts[parts.length - 1];
+    if (node && typeof node === "object" && last !== undefined && last in node) node[last] = SECRET;
+  }
+  return state;
+}
+
 /** A mock monitor that also keeps what the real engine would see: parent, dependencies and every lifecycle option. */
 class RecordingMonitor extends MockMonitor {
   readonly recorded: PlannedResource[] = [];
@@ -197,6 +217,9 @@ class RecordingMonitor extends MockMonitor {
           parent: req.getParent(),
           custom: req.getCustom(),
           inputs,
+          // Secret inputs echoed back, and the outputs the resource declares secret (additionalSecretOutputs,
+          // e.g. a random password's result), are redacted as the engine would keep them.
+          outputs: redactAt(redactWire(resp.getObject()?.toJavaScript() ?? {}, []) as Record<string, unknown>, [...secretInputs, ...req.getAdditionalsecretoutputsList()]),
           secretInputs,
           dependencies,
           dependsOn: dependencies.filter((u) => !carried.has(u)),

@@ -109,7 +109,7 @@ describe("offline plan: every lifecycle option is recorded", () => {
     const rollout = one(plan, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
     // dependsOn: [store] stands for the store's children. The secrets also reach the command through its
     // script (their versions are the trigger); the vault and the role assignment only through dependsOn.
-    const role = one(plan, "azure-native:authorization:RoleAssignment");
+    const role = one(plan, "azure-native:authorization:RoleAssignment", "secrets-reader");
     expect(rollout.dependsOn).toEqual([role.urn, vault.urn].sort());
     expect(rollout.dependencies).toEqual(expect.arrayContaining([vm.urn, ...byType(plan, SECRET_TYPE).map((s) => s.urn), role.urn, vault.urn]));
     expect(rollout.customTimeouts).toEqual({ create: expect.stringMatching(/^\d+s$/), update: expect.stringMatching(/^\d+s$/) });
@@ -175,7 +175,8 @@ describe("Azure: the workspace disk outlives the host", () => {
     const { plan } = base;
     const disk = one(plan, "azure-native:compute:Disk");
     const groups = byType(plan, "azure-native:resources:ResourceGroup");
-    expect(groups.map((g) => g.name).sort()).toEqual(["agent", "workspace-rg"]);
+    // The backup vault's two groups (test/azure-backup.test.ts) are groups of their own too.
+    expect(groups.map((g) => g.name).sort()).toEqual(["agent", "backup-rg", "backup-snapshots-rg", "workspace-rg"]);
     const workspaceGroup = groups.find((g) => g.name === "workspace-rg")!;
     expect(disk.dependencies).toContain(workspaceGroup.urn);
     // Nothing else is placed in the workspace group: deleting it deletes the workspace and nothing more.
@@ -186,12 +187,12 @@ describe("Azure: the workspace disk outlives the host", () => {
     expect(plan.outputs.workspaceResourceGroupName).toEqual(expect.any(String));
   });
 
-  it("a plain pulumi destroy stops at the protected disk instead of deleting it", () => {
+  it("a plain pulumi destroy stops at the protected disk (and its protected backup instance) instead of deleting it", () => {
     const { refused } = destroyOutcome(base.plan);
-    expect(refused.map((r) => r.type)).toEqual(["azure-native:compute:Disk"]);
+    expect(refused.map((r) => r.type).sort()).toEqual(["azure-native:compute:Disk", "azure-native:dataprotection:BackupInstance"]);
   });
 
-  it("pulumi destroy --exclude-protected deletes the host and keeps the disk and its group in the stack", () => {
+  it("pulumi destroy --exclude-protected deletes the host and keeps the disk, its group and its backups in the stack", () => {
     const kept = protectedExcludes(base.plan);
     const keptTypes = base.plan.resources.filter((r) => kept.has(r.urn)).map((r) => `${r.type}::${r.name}`).sort((a, b) => a.localeCompare(b));
     expect(keptTypes).toEqual([
@@ -199,6 +200,15 @@ describe("Azure: the workspace disk outlives the host", () => {
       "azure-native:compute:Disk::workspace-disk",
       "azure-native:resources:ResourceGroup::workspace-rg",
       "codewhale-remote:azure:WorkspaceDisk::workspace",
+      // The protected backup instance and what it depends on (test/azure-backup.test.ts says why).
+      "azure-native:authorization:RoleAssignment::backup-disk-reader",
+      "azure-native:authorization:RoleAssignment::backup-snapshot-contributor",
+      "azure-native:dataprotection:BackupInstance::backup-instance",
+      "azure-native:dataprotection:BackupPolicy::backup-policy",
+      "azure-native:dataprotection:BackupVault::backup-vault",
+      "azure-native:resources:ResourceGroup::backup-rg",
+      "azure-native:resources:ResourceGroup::backup-snapshots-rg",
+      "codewhale-remote:azure:DiskBackup::backup",
     ].sort((a, b) => a.localeCompare(b)));
     const { refused, providerDeletes } = destroyOutcome(base.plan, kept);
     expect(refused).toEqual([]);
@@ -251,12 +261,12 @@ describe("Azure: create-only settings", () => {
   it("the replacement paths name real inputs", () => {
     const vm = one(base.plan, "azure-native:compute:VirtualMachine").inputs;
     for (const p of VM_CREATE_ONLY_INPUTS) expect(get(vm, p), p).toBeDefined();
-    const role = one(base.plan, "azure-native:authorization:RoleAssignment");
+    const role = one(base.plan, "azure-native:authorization:RoleAssignment", "secrets-reader");
     for (const p of ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS) expect(get(role.inputs, p), p).toBeDefined();
   });
 
   it("a replaced VM (new identity) gets a new role assignment rather than an update Azure refuses", () => {
-    const role = one(base.plan, "azure-native:authorization:RoleAssignment");
+    const role = one(base.plan, "azure-native:authorization:RoleAssignment", "secrets-reader");
     expect(role.replaceOnChanges).toEqual([...ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS].sort());
     expect(role.dependencies).toContain(one(base.plan, "azure-native:compute:VirtualMachine").urn);
   });

@@ -104,7 +104,7 @@ describe("Azure: secrets", () => {
   });
 
   it("grants the VM identity Key Vault Secrets User on the vault, as a ServicePrincipal", () => {
-    const role = one(plan, "azure-native:authorization:RoleAssignment").inputs;
+    const role = byType(plan, "azure-native:authorization:RoleAssignment").find((r) => r.name === "secrets-reader")!.inputs;
     expect(role.roleDefinitionId).toMatch(/\/roleDefinitions\/4633458b-17de-408a-b874-0445c86b69e6$/);
     expect(role.principalType).toBe("ServicePrincipal");
     expect(role.principalId).toBe("00000000-0000-0000-0000-0000000000a1");

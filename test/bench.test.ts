@@ -37,7 +37,7 @@ describe("longestChainToHost", () => {
     for (let i = 1; i < chain!.path.length; i++) expect(waitsFor(chain!.path[i]!)).toContain(chain!.path[i - 1]!.urn);
   });
 
-  const r = (urn: string, deps: string[], custom = true, parent = "", type = "t"): PlannedResource => ({ urn, type, name: urn, parent, custom, inputs: {}, secretInputs: [], dependencies: deps, dependsOn: [], protect: false, retainOnDelete: false, deletedWith: "", replaceOnChanges: [], ignoreChanges: [], deleteBeforeReplace: false, customTimeouts: {} });
+  const r = (urn: string, deps: string[], custom = true, parent = "", type = "t"): PlannedResource => ({ urn, type, name: urn, parent, custom, inputs: {}, outputs: {}, secretInputs: [], dependencies: deps, dependsOn: [], protect: false, retainOnDelete: false, deletedWith: "", replaceOnChanges: [], ignoreChanges: [], deleteBeforeReplace: false, customTimeouts: {} });
 
   it("counts custom resources only and goes through parents", () => {
     const plan = [r("a", []), r("b", ["a"]), r("comp", ["b"], false), r("c", [], true, "comp"), r("vm", ["c", "a"], true, "", VM)];

@@ -29,7 +29,7 @@ describe("npm run plan", () => {
     const vm = json.resources.find((x: { type: string }) => x.type === "azure-native:compute:VirtualMachine");
     expect(vm.parent).toMatch(/codewhale-remote:azure:AgentVm/);
     expect(vm.dependencies.length).toBeGreaterThan(0);
-    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "customTimeouts", "deleteBeforeReplace", "deletedWith", "dependencies", "dependsOn", "ignoreChanges", "inputs", "name", "parent", "protect", "replaceOnChanges", "retainOnDelete", "secretInputs", "type", "urn"].sort());
+    for (const r0 of json.resources) expect(Object.keys(r0).sort()).toEqual(["custom", "customTimeouts", "deleteBeforeReplace", "deletedWith", "dependencies", "dependsOn", "ignoreChanges", "inputs", "name", "outputs", "parent", "protect", "replaceOnChanges", "retainOnDelete", "secretInputs", "type", "urn"].sort());
     expect(json.outputs.runtimeToken).toBe("[secret]");
     expect(json.missingSecrets).toEqual(["codewhale-remote:providerApiKey", "codewhale-remote:telegramBotToken"]);
   });

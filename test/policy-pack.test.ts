@@ -4,7 +4,7 @@
  * the Analyzer service with resources the program really plans, marshalled as the engine marshals them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentPolicies, PACK_NAME } from "../policy/policies";
+import { agentPolicies, PACK_NAME, stackPolicies } from "../policy/policies";
 import { planStack, type PlannedResource } from "../scripts/offline-plan";
 import { asCustomData, LIGHTHOUSE } from "./support/policy-subjects";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
@@ -46,7 +46,7 @@ describe("the CrossGuard pack, as the Pulumi CLI runs it", () => {
     const info = await closed.info();
     expect(info.name).toBe(PACK_NAME);
     expect(info.version).toBe("0.1.0");
-    expect(info.policies).toEqual(agentPolicies.map((p) => ({ name: p.name, level: p.enforcementLevel })));
+    expect(info.policies).toEqual([...agentPolicies, ...stackPolicies].map((p) => ({ name: p.name, level: p.enforcementLevel })));
   });
 
   it("finds nothing wrong with any resource the program plans", async () => {
@@ -54,6 +54,22 @@ describe("the CrossGuard pack, as the Pulumi CLI runs it", () => {
       const { diagnostics } = await closed.analyze(asEngineSends(r));
       expect(diagnostics, r.urn).toEqual([]);
     }
+  });
+
+  it("runs the stack policy over the resources' outputs: the plan passes, a backup role for the VM's identity is refused", async () => {
+    const custom = planned.filter((x) => x.custom);
+    const asOutputs = (r: PlannedResource) => ({ type: r.type, urn: r.urn, name: r.name, props: structuredClone(r.outputs) as Record<string, any> });
+    expect((await closed.analyzeStack(custom.map(asOutputs))).diagnostics).toEqual([]);
+    const vmPrincipal = (resource("azure-native:compute:VirtualMachine").outputs.identity as { principalId: string }).principalId;
+    const tampered = custom.map((r) => {
+      const s = asOutputs(r);
+      if (r.name === "backup-snapshot-contributor") s.props.principalId = vmPrincipal;
+      return s;
+    });
+    const { diagnostics } = await closed.analyzeStack(tampered);
+    const contributor = custom.find((r) => r.name === "backup-snapshot-contributor")!;
+    expect(diagnostics.map((d) => [d.policy, d.level, d.urn])).toEqual([["backup-roles-for-the-backup-vault", "mandatory", contributor.urn]]);
+    expect(diagnostics[0]!.message).toContain("no backup vault's identity");
   });
 
   it("reports a world-open runtime port as three mandatory violations naming the rule", async () => {

@@ -16,9 +16,21 @@ import { modelProviders } from "../config/model-providers";
 import type { AgentPolicy, CheckResult, PolicyContext, PolicySubject } from "../policy/agent-policy";
 import { toCrossGuardPolicies } from "../policy/crossguard";
 import { evaluatePolicies, formatViolation, mandatoryViolations, planSubjects } from "../policy/evaluate";
-import { KEY_VAULT_SECRETS_USER, keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "../policy/host-access-policies";
+import { DISK_BACKUP_READER_ROLE, DISK_SNAPSHOT_CONTRIBUTOR_ROLE } from "../components/azure/disk-backup";
+import type { StackResource, StackViolation } from "../policy/agent-policy";
+import {
+  ALLOWED_ROLES,
+  DISK_BACKUP_READER,
+  DISK_SNAPSHOT_CONTRIBUTOR,
+  KEY_VAULT_SECRETS_USER,
+  backupRolesForBackupVault,
+  keyVaultRbacPurgeProtection,
+  noPasswordLogin,
+  roleAssignmentReadSecretsOnly,
+  vmManagedIdentity,
+} from "../policy/host-access-policies";
 import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "../policy/network-policies";
-import { agentPolicies } from "../policy/policies";
+import { agentPolicies, stackPolicies } from "../policy/policies";
 import { findSecretLookingValues, secretEnvNames } from "../policy/secret-scan";
 import { noSecretInUserData, secretInputsAreSecrets } from "../policy/secret-policies";
 import { policyContextFromConfig } from "../policy/stack-opt-in";
@@ -27,6 +39,7 @@ import { FAKE_SECRETS, rawConfig } from "./support/stack";
 import { LIGHTHOUSE, asCustomData, lighthouseFirewall, subject, variant } from "./support/policy-subjects";
 
 const CLOSED: PolicyContext = { allowSshFromAnywhere: false };
+const get = (o: unknown, p: string): any => p.split(".").reduce((v: any, k) => v?.[k], o);
 const OPTED_IN: PolicyContext = { allowSshFromAnywhere: true };
 
 let plan: Plan;
@@ -185,17 +198,114 @@ describe("key-vault-rbac-purge-protection", () => {
 
 describe("role-assignment-read-secrets-only", () => {
   const RA = "azure-native:authorization:RoleAssignment";
-  it("names the same built-in role the program grants", () => {
+  const assignment = (name: string) => {
+    const s = planned.find((p) => p.type === RA && p.name === name);
+    if (!s) throw new Error(`the plan has no role assignment ${name}`);
+    return s;
+  };
+  const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+  const withRole = (s: PolicySubject, from: string, to: string) => variant(s, (p) => (p.roleDefinitionId = p.roleDefinitionId.replace(from, to)));
+
+  it("names the same built-in roles the program grants, one row each", () => {
     expect(KEY_VAULT_SECRETS_USER).toBe(KEY_VAULT_SECRETS_USER_ROLE);
+    expect(DISK_BACKUP_READER).toBe(DISK_BACKUP_READER_ROLE);
+    expect(DISK_SNAPSHOT_CONTRIBUTOR).toBe(DISK_SNAPSHOT_CONTRIBUTOR_ROLE);
+    expect(ALLOWED_ROLES.map((r) => r.id)).toEqual([KEY_VAULT_SECRETS_USER, DISK_BACKUP_READER, DISK_SNAPSHOT_CONTRIBUTOR]);
   });
 
-  it("passes the planned assignment and fails a broader role or scope", async () => {
-    expect(await violations(roleAssignmentReadSecretsOnly, real(RA))).toEqual([]);
-    const contributor = variant(real(RA), (p) => (p.roleDefinitionId = p.roleDefinitionId.replace(KEY_VAULT_SECRETS_USER, "b24988ac-6180-42a0-ab88-20f7382dd24c")));
-    expect(await violations(roleAssignmentReadSecretsOnly, contributor)).toEqual([expect.stringContaining("is not Key Vault Secrets User")]);
+  it("passes the planned assignments and fails a broader role or scope", async () => {
+    expect(await violations(roleAssignmentReadSecretsOnly, assignment("secrets-reader"))).toEqual([]);
+    const contributor = withRole(assignment("secrets-reader"), KEY_VAULT_SECRETS_USER, CONTRIBUTOR);
+    expect(await violations(roleAssignmentReadSecretsOnly, contributor)).toEqual([expect.stringContaining("is not one the stack grants")]);
     for (const scope of ["/subscriptions/00000000-0000-0000-0000-000000000000", "/subscriptions/x/resourceGroups/agent", "/providers/Microsoft.Management/managementGroups/root", "/"]) {
-      expect(await violations(roleAssignmentReadSecretsOnly, variant(real(RA), (p) => (p.scope = scope))), scope).toEqual([expect.stringContaining("covers more than one vault")]);
+      expect(await violations(roleAssignmentReadSecretsOnly, variant(assignment("secrets-reader"), (p) => (p.scope = scope))), scope).toEqual([expect.stringContaining("covers more than one vault")]);
     }
+  });
+
+  it("passes the backup vault's two roles, each at the one scope shape it may have", async () => {
+    const reader = assignment("backup-disk-reader");
+    const contributor = assignment("backup-snapshot-contributor");
+    expect(reader.props.scope).toMatch(/\/providers\/Microsoft\.Compute\/disks\/[^/]+$/);
+    expect(contributor.props.scope).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/);
+    expect(await violations(roleAssignmentReadSecretsOnly, reader)).toEqual([]);
+    expect(await violations(roleAssignmentReadSecretsOnly, contributor)).toEqual([]);
+  });
+
+  it("fails a backup role on the subscription, on a group instead of the disk, on a disk instead of a group, or for a user", async () => {
+    const reader = assignment("backup-disk-reader");
+    const contributor = assignment("backup-snapshot-contributor");
+    const sub = "/subscriptions/00000000-0000-0000-0000-000000000000";
+    expect(await violations(roleAssignmentReadSecretsOnly, variant(reader, (p) => (p.scope = sub)))).toEqual([expect.stringContaining("is not one managed disk")]);
+    expect(await violations(roleAssignmentReadSecretsOnly, variant(reader, (p) => (p.scope = `${sub}/resourceGroups/agent`)))).toEqual([expect.stringContaining("is not one managed disk")]);
+    expect(await violations(roleAssignmentReadSecretsOnly, variant(contributor, (p) => (p.scope = sub)))).toEqual([expect.stringContaining("is not one resource group")]);
+    expect(await violations(roleAssignmentReadSecretsOnly, variant(contributor, (p) => (p.scope = reader.props.scope)))).toEqual([expect.stringContaining("is not one resource group")]);
+    expect(await violations(roleAssignmentReadSecretsOnly, variant(reader, (p) => (p.principalType = "User")))).toEqual([expect.stringContaining("is not ServicePrincipal")]);
+    // Another role at the same scopes: refused.
+    expect(await violations(roleAssignmentReadSecretsOnly, withRole(contributor, DISK_SNAPSHOT_CONTRIBUTOR, CONTRIBUTOR))).toEqual([
+      expect.stringContaining("is not one the stack grants"),
+      expect.stringContaining("covers more than one vault"),
+    ]);
+    expect(await violations(roleAssignmentReadSecretsOnly, withRole(reader, DISK_BACKUP_READER, "acdd72a7-3385-48ef-bd42-f606fba81ae7"))).toEqual([expect.stringContaining("is not one the stack grants")]);
+  });
+});
+
+describe("backup-roles-for-the-backup-vault (a stack policy)", () => {
+  const RA = "azure-native:authorization:RoleAssignment";
+  /** The plan as a stack policy sees it: every resource's state. */
+  const stack = (): StackResource[] => plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: structuredClone(r.outputs) }));
+  const check = (resources: StackResource[]) => {
+    const result = backupRolesForBackupVault.checkStack(resources.filter((r) => backupRolesForBackupVault.resourceTypes.includes(r.type)), CLOSED);
+    if (!Array.isArray(result)) throw new Error("not applicable");
+    return result as readonly StackViolation[];
+  };
+  const tamper = (name: string, edit: (p: Record<string, any>) => void) =>
+    stack().map((r) => {
+      if (r.type === RA && r.name === name) edit(r.props as Record<string, any>);
+      return r;
+    });
+  const urnOf = (name: string) => plan.resources.find((r) => r.type === RA && r.name === name)!.urn;
+  const groupId = (name: string) => plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup" && r.name === name)!.outputs;
+
+  it("passes the planned stack, and is in the pack", () => {
+    expect(check(stack())).toEqual([]);
+    expect(stackPolicies).toContain(backupRolesForBackupVault);
+    expect(backupRolesForBackupVault.enforcementLevel).toBe("mandatory");
+  });
+
+  it("refuses either role for another principal (the VM's identity)", () => {
+    const vmPrincipal = String(get(plan.resources.find((r) => r.type === VM)!.outputs, "identity.principalId"));
+    for (const name of ["backup-disk-reader", "backup-snapshot-contributor"]) {
+      expect(check(tamper(name, (p) => (p.principalId = vmPrincipal))), name).toEqual([{ urn: urnOf(name), message: expect.stringContaining("no backup vault's identity") }]);
+    }
+  });
+
+  it("refuses Disk Backup Reader on another disk, and Disk Snapshot Contributor on the VM's group or the disk's group", () => {
+    const otherDisk = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/elsewhere/providers/Microsoft.Compute/disks/other";
+    expect(check(tamper("backup-disk-reader", (p) => (p.scope = otherDisk)))).toEqual([{ urn: urnOf("backup-disk-reader"), message: expect.stringContaining("not the disk a backup instance") }]);
+    const vmGroup = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${String(get(groupId("agent"), "name"))}`;
+    const onVmGroup = check(tamper("backup-snapshot-contributor", (p) => (p.scope = vmGroup)));
+    expect(onVmGroup.map((v) => v.message)).toEqual([expect.stringContaining("not the snapshot resource group"), expect.stringContaining("holds the disk or the VM")]);
+    const diskGroup = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${String(get(groupId("workspace-rg"), "name"))}`;
+    expect(check(tamper("backup-snapshot-contributor", (p) => (p.scope = diskGroup))).map((v) => v.message)).toEqual([
+      expect.stringContaining("not the snapshot resource group"),
+      expect.stringContaining("holds the disk or the VM"),
+    ]);
+  });
+
+  it("refuses the snapshot group even when the backup instance names the VM's group too", () => {
+    const vmGroupName = String(get(groupId("agent"), "name"));
+    const vmGroup = `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${vmGroupName}`;
+    const resources = tamper("backup-snapshot-contributor", (p) => (p.scope = vmGroup)).map((r) => {
+      if (r.type === "azure-native:dataprotection:BackupInstance") (r.props as any).properties.policyInfo.policyParameters.dataStoreParametersList[0].resourceGroupId = vmGroup;
+      return r;
+    });
+    expect(check(resources)).toEqual([{ urn: urnOf("backup-snapshot-contributor"), message: expect.stringContaining(`resource group ${vmGroupName.toLowerCase()}, which holds the disk or the VM`) }]);
+  });
+
+  it("reports through the offline runner under its own name, with the resource", async () => {
+    const subjects = planned.map((s) => (s.type === RA && s.name === "backup-disk-reader" ? { ...s, outputs: { ...s.outputs, scope: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/disks/z" } } : s));
+    const report = await evaluatePolicies(subjects, CLOSED);
+    expect(report.violations.map((v) => [v.policy, v.urn, v.type])).toEqual([["backup-roles-for-the-backup-vault", urnOf("backup-disk-reader"), RA]]);
   });
 });
 

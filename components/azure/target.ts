@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
+import * as devtestlab from "@pulumi/azure-native/devtestlab";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -22,6 +23,8 @@ import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
 import { vmSizeProblems } from "./vm-sizes";
 import { WorkspaceDisk } from "./workspace-disk";
+import { backupEnabled, backupProblems, DEFAULT_SHUTDOWN_TIME_ZONE, shutdownRecurrenceTime } from "./backup-rules";
+import { DiskBackup } from "./disk-backup";
 
 /**
  * Every secret id this program may put in the vault, whatever the stack's config: the manifest, the runtime
@@ -62,7 +65,30 @@ function validate(spec: StackSpec): ConfigProblem[] {
     });
   }
   problems.push(...vmSizeProblems(spec.azure));
+  problems.push(...backupProblems(spec.azure));
   return problems;
+}
+
+interface Workspace {
+  readonly id: pulumi.Input<string>;
+  readonly name: pulumi.Input<string>;
+  readonly resourceGroupName: pulumi.Input<string>;
+}
+
+/**
+ * The workspace disk: the stack's own (WorkspaceDisk), or an existing one named by `azure.workspaceDiskId` (a
+ * disk restored from a backup, README "Backups"), which the stack attaches and backs up but never creates,
+ * changes or deletes. None without a data disk.
+ */
+function workspaceDisk(spec: StackSpec, location: string, tags: Record<string, string>): Workspace | undefined {
+  if (spec.azure.dataDiskSizeGb === 0) return undefined;
+  const existing = spec.azure.workspaceDiskId;
+  if (existing !== undefined) {
+    const parts = existing.split("/");
+    return { id: existing, name: parts[8]!, resourceGroupName: parts[4]! };
+  }
+  const disk = new WorkspaceDisk("workspace", { location, sizeGb: spec.azure.dataDiskSizeGb, tags });
+  return { id: disk.diskId, name: disk.diskName, resourceGroupName: disk.resourceGroupName };
 }
 
 function deploy(spec: StackSpec): Deployment {
@@ -78,19 +104,52 @@ function deploy(spec: StackSpec): Deployment {
   const runtimeToken = createRuntimeToken();
 
   const payload = new CloudInitPayload("host", { spec, vaultName });
-  const workspace = spec.azure.dataDiskSizeGb > 0 ? new WorkspaceDisk("workspace", { location, sizeGb: spec.azure.dataDiskSizeGb, tags }) : undefined;
+  const workspace = workspaceDisk(spec, location, tags);
   const firewall = new SshOnlyFirewall("ssh", { resourceGroupName: group.name, location, allowedCidrs: spec.ssh.allowedCidrs, tags });
   const vm = new AgentVm("agent", {
     resourceGroupName: group.name,
     location,
     networkSecurityGroupId: firewall.networkSecurityGroupId,
     settings: spec.azure,
-    dataDiskId: workspace?.diskId,
+    dataDiskId: workspace?.id,
     computerName: `codewhale-${spec.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63),
     sshPublicKey: spec.ssh.publicKey,
     customData: payload.customData,
     tags,
   });
+
+  const backup =
+    workspace && backupEnabled(spec.azure)
+      ? new DiskBackup("backup", {
+          location,
+          diskId: workspace.id,
+          diskName: workspace.name,
+          subscriptionId: client.subscriptionId,
+          intervalHours: spec.azure.backupIntervalHours,
+          retentionDays: spec.azure.backupRetentionDays,
+          tags,
+        })
+      : undefined;
+  if (spec.azure.autoShutdownTime !== undefined) {
+    // Named as the portal's Auto-shutdown blade and `az vm auto-shutdown` name it, so it shows on the VM. It
+    // deallocates the VM daily: the agent stops answering until someone starts the VM again.
+    new devtestlab.GlobalSchedule(
+      "auto-shutdown",
+      {
+        name: pulumi.interpolate`shutdown-computevm-${vm.vmName}`,
+        resourceGroupName: group.name,
+        location,
+        status: "Enabled",
+        taskType: "ComputeVmShutdownTask",
+        dailyRecurrence: { time: shutdownRecurrenceTime(spec.azure.autoShutdownTime) },
+        timeZoneId: spec.azure.autoShutdownTimeZone ?? DEFAULT_SHUTDOWN_TIME_ZONE,
+        targetResourceId: vm.vmId,
+        notificationSettings: { status: "Disabled" },
+        tags,
+      },
+      { parent: vm },
+    );
+  }
 
   // Only what the host references goes in the vault (a keyless provider's unused key stays out).
   const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest], ...hostSecrets(spec, runtimeToken.result, KEY_VAULT_CONFIG_DIR)]);
@@ -152,7 +211,16 @@ ${APPLY_COMMAND}
     keyVaultName: store.vaultName,
     resourceGroupName: group.name,
     // The group `pulumi destroy` never deletes (README, "Destroy"): note it before destroying the stack.
-    ...(workspace ? { workspaceResourceGroupName: workspace.resourceGroupName } : {}),
+    ...(workspace ? { workspaceResourceGroupName: pulumi.output(workspace.resourceGroupName) } : {}),
+    // What the restore steps name (README, "Backups"): note them before they are needed.
+    ...(backup
+      ? {
+          backupVaultName: backup.vaultName,
+          backupResourceGroupName: backup.resourceGroupName,
+          backupSnapshotResourceGroupName: backup.snapshotResourceGroupName,
+          backupInstanceName: backup.backupInstanceName,
+        }
+      : {}),
   };
   const artifacts = pulumi.all([payload.rendered, vm.publicIp]).apply(([r, ip]): Record<string, string> => ({
     "cloud-config.yaml": r.cloudConfig,
@@ -167,10 +235,31 @@ ${APPLY_COMMAND}
         ...(workspace
           ? ["- Destroy keeping the workspace disk (resource group `pulumi stack output workspaceResourceGroupName`): `pulumi destroy --exclude-protected`; the README's Azure section gives the commands that remove the stack, with or without the disk."]
           : []),
+        ...(backup ? backupSteps(spec) : []),
+        ...(spec.azure.autoShutdownTime !== undefined
+          ? [
+              `- Auto-shutdown: the VM is deallocated every day at ${spec.azure.autoShutdownTime} (${spec.azure.autoShutdownTimeZone ?? DEFAULT_SHUTDOWN_TIME_ZONE}); the agent then answers nothing until \`az vm start -g $(pulumi stack output resourceGroupName) -n <vm>\`. Nothing starts it by itself.`,
+            ]
+          : []),
       ],
     }),
   }));
   return { outputs, artifacts };
+}
+
+/**
+ * The runbook's restore steps, as a user can run them: restore a recovery point into a new disk, then point
+ * `azure.workspaceDiskId` at it (the config path test/azure-backup.test.ts plans). Commands of the Azure CLI's
+ * dataprotection extension (az dataprotection backup-instance restore initialize-for-data-recovery / trigger).
+ */
+export function backupSteps(spec: StackSpec): string[] {
+  const out = (k: string) => `$(pulumi stack output ${k})`;
+  const vault = `-g ${out("backupResourceGroupName")} --vault-name ${out("backupVaultName")}`;
+  return [
+    `- Backups: Azure Backup snapshots the workspace disk every ${spec.azure.backupIntervalHours} h and keeps each for ${spec.azure.backupRetentionDays} days (vault \`pulumi stack output backupVaultName\`). Take one now: \`az dataprotection backup-instance adhoc-backup ${vault} --backup-instance-name ${out("backupInstanceName")} --rule-name BackupOnSchedule --retention-tag-override Default\`.`,
+    `- Restore: list the points with \`az dataprotection recovery-point list ${vault} --backup-instance-name ${out("backupInstanceName")}\`; write the request with \`az dataprotection backup-instance restore initialize-for-data-recovery --datasource-type AzureDisk --restore-location <location> --source-datastore OperationalStore --recovery-point-id <id> --target-resource-id /subscriptions/<subscription>/resourceGroups/${out("workspaceResourceGroupName")}/providers/Microsoft.Compute/disks/<new disk name> > restore.json\`; give the vault's identity "Disk Restore Operator" on that group; run \`az dataprotection backup-instance restore trigger ${vault} --backup-instance-name ${out("backupInstanceName")} --restore-request-object restore.json\`.`,
+    `- Use the restored disk: \`az vm deallocate\` the VM, \`pulumi config set --path 'azure.workspaceDiskId' <restored disk id>\`, \`pulumi state unprotect --all\` (the old disk and the old backup instance are protected; both stay in Azure), \`pulumi up\` (attaches the restored disk and backs it up), then \`az vm start\`. The README's "Backups" section has the whole procedure and the clean-up.`,
+  ];
 }
 
 export const azureTarget: CloudTarget = { id: "azure", displayName: "Azure VM", validate, deploy };

@@ -28,6 +28,7 @@ export interface WorkspaceDiskArgs {
  */
 export class WorkspaceDisk extends pulumi.ComponentResource {
   readonly diskId: pulumi.Output<string>;
+  readonly diskName: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: WorkspaceDiskArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -46,6 +47,7 @@ export class WorkspaceDisk extends pulumi.ComponentResource {
       { parent: this, protect: true, retainOnDelete: true },
     );
     this.diskId = disk.id;
+    this.diskName = disk.name;
     this.resourceGroupName = group.name;
     this.registerOutputs({ diskId: this.diskId, resourceGroupName: this.resourceGroupName });
   }
