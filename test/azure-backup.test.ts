@@ -23,9 +23,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_INTERVALS_HOURS, backupSchedule, maxRetentionDays, shutdownRecurrenceTime } from "../components/azure/backup-rules";
 import { DISK_BACKUP_READER_ROLE, DISK_SNAPSHOT_CONTRIBUTOR_ROLE, SOFT_DELETE_RETENTION_DAYS, backupInstanceName, backupPolicyName } from "../components/azure/disk-backup";
 import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
-import { azureTarget } from "../components/azure/target";
 import { ConfigError, type ConfigProblem } from "../config/errors";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { evaluatePolicies, planSubjects } from "../policy/evaluate";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
 import { destroyOutcome, protectedExcludes, unprotectAll } from "./support/lifecycle";
@@ -50,7 +49,7 @@ const RESTORED = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGr
 /** The problems the Azure target reports for these settings (before any resource is registered). */
 function problems(azure: Record<string, unknown>): ConfigProblem[] {
   try {
-    loadSpec(rawConfig({ azure }), { cloudChecks: azureTarget.validate });
+    loadSpec(rawConfig({ azure }));
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return [...e.problems];
@@ -225,8 +224,8 @@ describe("Azure Backup: day-2 changes", () => {
 describe("Azure Backup: config", () => {
   it("defaults: on when there is a data disk, daily, 30 days", () => {
     const { spec } = loadSpec(rawConfig({}));
-    expect(spec.azure).toMatchObject({ backupIntervalHours: 24, backupRetentionDays: 30 });
-    expect(spec.azure.backup).toBeUndefined();
+    expect(spec.target.settings).toMatchObject({ backupIntervalHours: 24, backupRetentionDays: 30 });
+    expect((spec.target.settings as { backup?: boolean }).backup).toBeUndefined();
     expect(problems({})).toEqual([]);
   });
 

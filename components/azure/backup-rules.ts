@@ -17,8 +17,8 @@
  */
 import { findIana, findWindows } from "windows-iana";
 import type { ConfigProblem } from "../../config/errors";
-import { setCommand } from "../../config/load";
-import type { AzureSettings } from "../../config/spec";
+import { setCommand } from "../../config/keys";
+import type { AzureSettings } from "./settings";
 
 export const BACKUP_INTERVALS_HOURS = [1, 2, 4, 6, 8, 12, 24] as const;
 /** Most snapshots a policy may keep of one disk (support matrix: 450), and the most days (1 year). */
