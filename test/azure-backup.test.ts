@@ -10,6 +10,9 @@
  *   (specification/dataprotection/.../stable/2025-01-01/dataprotection.json) marks no BackupInstance or
  *   BackupPolicy body property create-only; its required fields: a vault's location and
  *   properties.storageSettings, a policy's datasourceTypes, objectType and policyRules.
+ *   provider/pkg/resources/customresources has no DataProtection or DevTestLab entry (only Recovery Services
+ *   vaults are special-cased), so these resources take the generic path: PUT to create or update, DELETE to
+ *   delete, with no extra step such as stopping protection first.
  * - Azure Backup: deleting a backup instance "stops backup and deletes backup data"
  *   (Remove-AzDataProtectionBackupInstance); stop protection keeps the data "forever"
  *   (Stop-AzDataProtectionBackupInstanceProtection); a Backup vault that holds protected data sources or backup
