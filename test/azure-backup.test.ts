@@ -31,7 +31,8 @@ import { loadSpec } from "../contract";
 import { evaluatePolicies, planSubjects } from "../policy/evaluate";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
 import { destroyOutcome, protectedExcludes, unprotectAll } from "./support/lifecycle";
-import { rawConfig } from "./support/stack";
+import { offlineMocks } from "../scripts/offline-mocks";
+import { FAKE_SECRETS, rawConfig, withDecodedBase64 } from "./support/stack";
 
 const STACK = "azure-backup";
 const RA = "azure-native:authorization:RoleAssignment";
@@ -311,5 +312,23 @@ describe("Azure auto-shutdown (optional)", () => {
     expect(problems({ autoShutdownTime: "19:30", autoShutdownTimeZone: "Mars Standard Time" })[0]!.fix).toContain("'W. Europe Standard Time'");
     expect(problems({ autoShutdownTimeZone: "UTC" })).toEqual([expect.objectContaining({ key: "codewhale-remote:azure.autoShutdownTimeZone", problem: expect.stringContaining("autoShutdownTime is not") })]);
     for (const zone of ["UTC", "China Standard Time", "Pacific Standard Time", "Tokyo Standard Time"]) expect(problems({ autoShutdownTime: "19:30", autoShutdownTimeZone: zone }), zone).toEqual([]);
+  });
+});
+
+describe("leak: the resources' recorded state (what the stack policy reads)", () => {
+  const runtimeToken = String((offlineMocks.newResource({ type: "random:index/randomPassword:RandomPassword", name: "runtime-token", inputs: { length: 48 } }) as unknown as { state: { result: string } }).state.result);
+
+  it("holds no secret: echoed secret inputs and declared secret outputs are redacted like the inputs", () => {
+    const text = withDecodedBase64(JSON.stringify(base.resources.map((r) => r.outputs)));
+    for (const fake of [...Object.values(FAKE_SECRETS), runtimeToken]) expect(text.includes(fake), fake.slice(0, 12)).toBe(false);
+    const password = one(base, "random:index/randomPassword:RandomPassword");
+    expect(password.outputs.result).toBe("[secret]");
+    for (const s of byType(base, "azure-native:keyvault:Secret")) expect(s.outputs.properties, s.name).toBe("[secret]");
+  });
+
+  it("keeps what the stack policy needs in the clear: principals, scopes, the protected disk", () => {
+    expect(get(one(base, VAULT).outputs, "identity.principalId")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(one(base, RA, "backup-disk-reader").outputs.scope).toMatch(/Microsoft\.Compute\/disks\//);
+    expect(get(one(base, INSTANCE).outputs, "properties.dataSourceInfo.resourceID")).toBe(one(base, RA, "backup-disk-reader").outputs.scope);
   });
 });
