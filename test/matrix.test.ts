@@ -30,11 +30,6 @@ interface Combo {
   readonly overrides: Record<string, unknown>;
 }
 
-const cloudOverrides: Record<string, Record<string, unknown>> = {
-  azure: {},
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" } },
-};
-
 /**
  * Azure Backup adds nine resources to an Azure plan (about a third more planning time) and changes no host
  * artifact but the runbook's day-2 lines: the default provider's combos keep the default (backups on), the
@@ -47,7 +42,7 @@ const combos: Combo[] = Object.keys(cloudTargets).flatMap((cloud) =>
   bridges.flatMap((b) =>
     modelProviders
       .filter((p) => !p.unusable)
-      .map((p) => ({ cloud, bridge: b.id, provider: p.id, overrides: { cloud, bridge: b.id, ...cloudOverrides[cloud], ...withoutBackup(cloud, p.id), ...providerOverrides(p.id) } })),
+      .map((p) => ({ cloud, bridge: b.id, provider: p.id, overrides: { cloud, bridge: b.id, ...cloudTargets[cloud]!.sampleConfig, ...withoutBackup(cloud, p.id), ...providerOverrides(p.id) } })),
   ),
 );
 
