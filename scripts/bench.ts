@@ -6,7 +6,9 @@
  *      program as the Pulumi CLI's language host starts it (Pulumi.yaml's runtime options, fresh temp dir),
  *      each next to the floor: a bare Pulumi program, compiled to JavaScript and run by plain `node`, that
  *      loads the same SDK modules and registers as many resources under plain mocks (the ratios are the
- *      figures), with each one's peak memory;
+ *      figures), with each one's wall time, CPU time and peak memory; and the floors that explain what
+ *      no program of ours can go below: an empty program under the CLI's loader against plain node (the
+ *      loader's own cost), and `npm run` of an empty script against `node -e 0` (npm's own start);
  *  (b) planning every stack of the cloud x bridge x provider matrix (from the registries);
  *  (c) rendered payload sizes against each cloud's limit (Azure customData, Lighthouse TAT content);
  *  (d) the longest dependency chain before the VM or instance can be created.

@@ -3,6 +3,7 @@
  * and environment exactly as the Node.js language host does (test/support/cli-loader.ts cites where), the
  * real @pulumi/pulumi/cmd/run loading the entry point, a cold compiler cache, Pulumi's mock monitor.
  */
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -142,6 +143,12 @@ describe("stack traces under the loader (scripts/plain-stack-traces.cjs)", () =>
     expect(mapped, probeStack(r)).not.toBeNull();
     expect(existsSync(mapped![1]!)).toBe(false);
   }, 120_000);
+
+  it("leaves every other process alone: no source-map-support loaded, the formatter untouched", () => {
+    const r = spawnSync(process.execPath, ["--require", "./scripts/plain-stack-traces.cjs", "-e", 'console.log(JSON.stringify([typeof Error.prepareStackTrace, Object.keys(require.cache).some((f) => f.includes("source-map-support"))]))'], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(["undefined", false]);
+  });
 
   it("keep an unexpected error quick to report: the message and its frames, within the bounds", () => {
     const r = runProgram(failing);
