@@ -6,7 +6,9 @@
  *      program as the Pulumi CLI's language host starts it (Pulumi.yaml's runtime options, fresh temp dir),
  *      each next to the floor: a bare Pulumi program, compiled to JavaScript and run by plain `node`, that
  *      loads the same SDK modules and registers as many resources under plain mocks (the ratios are the
- *      figures), with each one's peak memory;
+ *      figures), with each one's wall time, CPU time and peak memory; and the floors that explain what
+ *      no program of ours can go below: an empty program under the CLI's loader against plain node (the
+ *      loader's own cost), and `npm run` of an empty script against `node -e 0` (npm's own start);
  *  (b) planning every stack of the cloud x bridge x provider matrix (from the registries);
  *  (c) rendered payload sizes against each cloud's limit (Azure customData, Lighthouse TAT content);
  *  (d) the longest dependency chain before the VM or instance can be created.
@@ -56,21 +58,23 @@ interface Timed {
   readonly ms: number;
   /** Peak memory of the command's largest node process, KiB. */
   readonly maxRssKiB: number;
+  /** CPU time (user + system) of all the command's node processes: a busy machine stretches it less than wall time. */
+  readonly cpuMs: number;
 }
 
-/** Runs a command cold (fresh TMPDIR) with every node process in it reporting its peak memory. */
-function timeProcess(command: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Timed {
+/** Runs a command cold (fresh TMPDIR) with every node process in it reporting its peak memory and CPU time. */
+function timeProcess(command: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = ROOT): Timed {
   const dir = mkdtempSync(path.join(os.tmpdir(), "codewhale-bench-run-"));
   try {
     const rss = path.join(dir, "rss");
     mkdirSync(rss);
     const env = { ...process.env, TMPDIR: dir, NODE_OPTIONS: `--require ${MAXRSS}`, CODEWHALE_BENCH_RSS_DIR: rss, ...extraEnv };
     const started = performance.now();
-    const r = spawnSync(command, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const r = spawnSync(command, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     const elapsed = performance.now() - started;
     if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${r.status}: ${r.stderr}`);
-    const peaks = readdirSync(rss).map((f) => (JSON.parse(readFileSync(path.join(rss, f), "utf8")) as { maxRssKiB: number }).maxRssKiB);
-    return { ms: elapsed, maxRssKiB: Math.max(0, ...peaks) };
+    const reports = readdirSync(rss).map((f) => JSON.parse(readFileSync(path.join(rss, f), "utf8")) as { maxRssKiB: number; cpuMs: number });
+    return { ms: elapsed, maxRssKiB: Math.max(0, ...reports.map((x) => x.maxRssKiB)), cpuMs: reports.reduce((a, x) => a + x.cpuMs, 0) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -95,11 +99,18 @@ function sdkModule(type: string): string | undefined {
 interface Figure {
   readonly ms: number;
   readonly maxRssKiB: number;
+  /** Median CPU time. */
+  readonly cpuMs: number;
   /** Every run's wall time, for the spread. */
   readonly runsMs: readonly number[];
 }
 
-const figure = (xs: readonly Timed[]): Figure => ({ ms: median(xs.map((x) => x.ms)), maxRssKiB: Math.max(...xs.map((x) => x.maxRssKiB)), runsMs: xs.map((x) => Math.round(x.ms)) });
+const figure = (xs: readonly Timed[]): Figure => ({
+  ms: median(xs.map((x) => x.ms)),
+  maxRssKiB: Math.max(...xs.map((x) => x.maxRssKiB)),
+  cpuMs: median(xs.map((x) => x.cpuMs)),
+  runsMs: xs.map((x) => Math.round(x.ms)),
+});
 
 interface ColdStart {
   readonly resources: number;
@@ -119,25 +130,39 @@ interface ColdStart {
   readonly bare: Figure;
   /** The bare program as a JavaScript Pulumi program under the CLI's loader: what cmd/run costs by itself. */
   readonly cliBare: Figure;
+  /** The same with scripts/plain-stack-traces.cjs in nodeargs, as Pulumi.yaml has it. */
+  readonly cliBarePlain: Figure;
+  /** A program that registers nothing (only its stack), plain node and under the CLI's loader: the loader's floor. */
+  readonly empty: Figure;
+  readonly cliEmpty: Figure;
+  /** `npm run` of a script that is `node -e 0`, next to `node -e 0`: what npm adds to `npm run plan`. */
+  readonly npmNoop: Figure;
+  readonly nodeNoop: Figure;
   /** One run of the former configuration (`typescript: true`: the host's ts-node, type-checking), with --ts-node. */
   readonly tsNode?: Figure;
   readonly warmPlanMs: number;
 }
 
-/** Writes the bare program as JavaScript (beside the project's node_modules, so its imports resolve). */
-function compileBare(dir: string, spec: object): { script: string; spec: string; cliProgram: string } {
+/**
+ * Writes the bare program as JavaScript (beside the project's node_modules, so its imports resolve), its
+ * spec, and the same registrations as plain JavaScript Pulumi projects for the CLI loader's own cost: as
+ * the loader ships, and with Pulumi.yaml's scripts/plain-stack-traces.cjs.
+ */
+function compileBare(dir: string, name: string, spec: object): { script: string; spec: string; cliProgram: string; cliProgramPlain: string } {
   const source = readFileSync(path.join(ROOT, "scripts/bench-bare-program.ts"), "utf8");
   const script = path.join(dir, "bench-bare-program.cjs");
   writeFileSync(script, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
-  const specFile = path.join(dir, "bare.json");
+  const specFile = path.join(dir, `${name}.json`);
   writeFileSync(specFile, JSON.stringify(spec));
-  // The same registrations as a plain JavaScript Pulumi project, for the CLI loader's own cost.
-  const cliProgram = path.join(dir, "cli-program");
-  mkdirSync(cliProgram);
-  writeFileSync(path.join(cliProgram, "Pulumi.yaml"), "name: codewhale-remote\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
-  writeFileSync(path.join(cliProgram, "package.json"), JSON.stringify({ name: "bench-bare", main: "index.js" }));
-  writeFileSync(path.join(cliProgram, "index.js"), `const { registerBare } = require(${JSON.stringify(script)});\nmodule.exports = async () => registerBare(require(${JSON.stringify(specFile)}));\n`);
-  return { script, spec: specFile, cliProgram };
+  const project = (suffix: string, nodeargs?: string) => {
+    const cliProgram = path.join(dir, `cli-${name}${suffix}`);
+    mkdirSync(cliProgram);
+    writeFileSync(path.join(cliProgram, "Pulumi.yaml"), `name: codewhale-remote\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${nodeargs ? `    nodeargs: ${nodeargs}\n` : ""}`);
+    writeFileSync(path.join(cliProgram, "package.json"), JSON.stringify({ name: "bench-bare", main: "index.js" }));
+    writeFileSync(path.join(cliProgram, "index.js"), `const { registerBare } = require(${JSON.stringify(script)});\nmodule.exports = async () => registerBare(require(${JSON.stringify(specFile)}));\n`);
+    return cliProgram;
+  };
+  return { script, spec: specFile, cliProgram: project(""), cliProgramPlain: project("-plain", `--require ${path.join(ROOT, "scripts/plain-stack-traces.cjs")}`) };
 }
 
 function cliRun(stack: string, expected: number, options: { root?: string; runtime?: RuntimeOptions; env?: NodeJS.ProcessEnv } = {}): Timed {
@@ -147,7 +172,7 @@ function cliRun(stack: string, expected: number, options: { root?: string; runti
   const r: CliLoaderRun = runLikeCli({ stack, config: { ...raw.values, ...secrets }, secretKeys: Object.keys(secrets), ...options });
   if (r.status !== 0) throw new Error(`the program under the CLI's loader exited with ${r.status}: ${r.stderr}`);
   if (r.registered.length !== expected) throw new Error(`the program under the CLI's loader registered ${r.registered.length} resources, not ${expected}`);
-  return { ms: r.ms, maxRssKiB: r.maxRssKiB };
+  return { ms: r.ms, maxRssKiB: r.maxRssKiB, cpuMs: r.cpuMs };
 }
 
 async function coldStart(runs: number, plan: Plan, withTsNode: boolean): Promise<ColdStart> {
@@ -157,9 +182,14 @@ async function coldStart(runs: number, plan: Plan, withTsNode: boolean): Promise
   mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
   const dir = mkdtempSync(path.join(ROOT, ".cache", "bench-"));
   try {
-    const bare = compileBare(dir, { modules, components: components.map((r) => r.type), custom: custom.map((r) => r.type) });
+    const bare = compileBare(dir, "bare", { modules, components: components.map((r) => r.type), custom: custom.map((r) => r.type) });
+    const empty = compileBare(dir, "empty", { modules: ["@pulumi/pulumi"], components: [], custom: [] });
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const t: Record<"plan" | "planNoCache" | "planWithPolicy" | "planNode" | "cli" | "cliNoCache" | "bare" | "cliBare", Timed[]> = { plan: [], planNoCache: [], planWithPolicy: [], planNode: [], cli: [], cliNoCache: [], bare: [], cliBare: [] };
+    const noopPackage = path.join(dir, "npm-noop");
+    mkdirSync(noopPackage);
+    writeFileSync(path.join(noopPackage, "package.json"), JSON.stringify({ name: "bench-noop", private: true, scripts: { noop: "node -e 0" } }));
+    type Row = "plan" | "planNoCache" | "planWithPolicy" | "planNode" | "cli" | "cliNoCache" | "bare" | "cliBare" | "cliBarePlain" | "empty" | "cliEmpty" | "npmNoop" | "nodeNoop";
+    const t = Object.fromEntries((["plan", "planNoCache", "planWithPolicy", "planNode", "cli", "cliNoCache", "bare", "cliBare", "cliBarePlain", "empty", "cliEmpty", "npmNoop", "nodeNoop"] as const).map((k) => [k, [] as Timed[]])) as Record<Row, Timed[]>;
     const all = plan.resources.length;
     // An empty compile cache each time: what a checkout without `npm ci`'s prepare step (or after editing
     // every file) pays.
@@ -175,6 +205,11 @@ async function coldStart(runs: number, plan: Plan, withTsNode: boolean): Promise
       t.planWithPolicy.push(timeProcess(npm, ["run", "plan", "--", "--stack", "dev", "--policy"]));
       t.planNode.push(timeProcess(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/plan.ts", "--stack", "dev"]));
       t.cliBare.push(cliRun("dev", all, { root: bare.cliProgram }));
+      t.cliBarePlain.push(cliRun("dev", all, { root: bare.cliProgramPlain }));
+      t.empty.push(timeProcess(process.execPath, [empty.script, empty.spec]));
+      t.cliEmpty.push(cliRun("dev", 1, { root: empty.cliProgram }));
+      t.npmNoop.push(timeProcess(npm, ["run", "noop"], {}, noopPackage));
+      t.nodeNoop.push(timeProcess(process.execPath, ["-e", "0"], {}, noopPackage));
     }
     const tsNode = withTsNode ? figure([cliRun("dev", all, { runtime: { typescript: true } })]) : undefined;
     const warm: number[] = [];
@@ -195,6 +230,11 @@ async function coldStart(runs: number, plan: Plan, withTsNode: boolean): Promise
       cliNoCache: figure(t.cliNoCache),
       bare: figure(t.bare),
       cliBare: figure(t.cliBare),
+      cliBarePlain: figure(t.cliBarePlain),
+      empty: figure(t.empty),
+      cliEmpty: figure(t.cliEmpty),
+      npmNoop: figure(t.npmNoop),
+      nodeNoop: figure(t.nodeNoop),
       ...(tsNode ? { tsNode } : {}),
       warmPlanMs: median(warm),
     };
@@ -294,9 +334,11 @@ async function main(): Promise<void> {
   say(`Machine: ${machine()}\n`);
   const dev = await planStack({ stack: "dev" });
   const cold = await coldStart(runs, dev, values["ts-node"] ?? false);
+  const ratio = (f: Figure, floor: Figure) => `ratio ${(f.ms / floor.ms).toFixed(2)} (CPU ${(f.cpuMs / floor.cpuMs).toFixed(2)})`;
   const row = (label: string, f: Figure, floor?: Figure) =>
-    say(`    ${label.padEnd(58)} ${ms(f.ms).padStart(8)}  ${mib(f.maxRssKiB).padStart(6)}${floor ? `   ratio ${(f.ms / floor.ms).toFixed(2)}` : ""}   (runs: ${f.runsMs.join(", ")} ms)`);
-  say(`(a) Cold starts of the dev stack (median of ${runs}, fresh TMPDIR each; peak memory of the largest node process; ${cold.resources} resources in ${cold.components} components)`);
+    say(`    ${label.padEnd(58)} ${ms(f.ms).padStart(8)}  CPU ${ms(f.cpuMs).padStart(8)}  ${mib(f.maxRssKiB).padStart(6)}${floor ? `   ${ratio(f, floor)}` : ""}   (runs: ${f.runsMs.join(", ")} ms)`);
+  say(`Load average at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(", ")} (${os.cpus().length} cores)`);
+  say(`(a) Cold starts of the dev stack (median of ${runs}, fresh TMPDIR each; wall time, CPU time of all its node processes, peak memory of the largest; ${cold.resources} resources in ${cold.components} components)`);
   row("floor: bare program, plain node", cold.bare);
   row("npm run plan -- --stack dev", cold.plan, cold.bare);
   row("  the same, empty compile cache", cold.planNoCache, cold.bare);
@@ -305,7 +347,14 @@ async function main(): Promise<void> {
   row("Pulumi CLI loader path, as Pulumi.yaml configures it", cold.cli, cold.bare);
   row("  the same, empty compile cache", cold.cliNoCache, cold.bare);
   row("bare program under the CLI loader (cmd/run's own cost)", cold.cliBare, cold.bare);
-  say(`    CLI loader path / bare program under the CLI loader: ${(cold.cli.ms / cold.cliBare.ms).toFixed(2)}`);
+  row("  the same, with scripts/plain-stack-traces.cjs", cold.cliBarePlain, cold.bare);
+  say(`    CLI loader path / bare program under the CLI loader with plain-stack-traces: ${ratio(cold.cli, cold.cliBarePlain)}`);
+  row("empty program (a stack, nothing else), plain node", cold.empty);
+  row("empty program under the CLI loader", cold.cliEmpty, cold.empty);
+  say(`    the CLI loader's own cost, empty program: +${ms(cold.cliEmpty.ms - cold.empty.ms)} (${((cold.cliEmpty.ms - cold.empty.ms) / cold.bare.ms).toFixed(2)} of the floor)`);
+  row("node -e 0", cold.nodeNoop);
+  row("npm run of a script that is node -e 0", cold.npmNoop, cold.nodeNoop);
+  say(`    npm's own start: +${ms(cold.npmNoop.ms - cold.nodeNoop.ms)} (${((cold.npmNoop.ms - cold.nodeNoop.ms) / cold.bare.ms).toFixed(2)} of the floor; 1.3 x leaves ${ms(0.3 * cold.bare.ms)} above it)`);
   if (cold.tsNode) row("former configuration: typescript: true (ts-node, type-checking)", cold.tsNode, cold.bare);
   say(`    bare program's modules: ${cold.modules.join(", ")}`);
   say(`    the same plan in a warm process                            ${ms(cold.warmPlanMs).padStart(8)}\n`);

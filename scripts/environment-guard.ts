@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/environment-guard.ts --stack <name> [--root <repository checkout>]
+ * node --require ./scripts/register-ts.cjs scripts/environment-guard.ts --stack <name> [--root <repository checkout>]
  *
  * Runs before any job that enters a stack's GitHub environment (deploy, reconcile) and refuses the stack
  * unless the environment exists and only `main` can deploy to it. GitHub creates a missing environment on

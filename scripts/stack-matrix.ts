@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/stack-matrix.ts [--deployable]
+ * node --require ./scripts/register-ts.cjs scripts/stack-matrix.ts [--deployable]
  *
  * The stacks of this repository as a GitHub Actions matrix, one entry per `Pulumi.<stack>.yaml`, on one line:
  * `[{"stack":"dev","cloud":"azure","deploy":false,"azureLogin":true}]`. With --deployable, only the stacks

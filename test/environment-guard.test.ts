@@ -68,7 +68,7 @@ describe("the guard's command line, against a stand-in for GitHub's REST API", (
     new Promise<{ code: number | null; stdout: string; stderr: string; summary: string }>((resolve) => {
       const summary = path.join(tmp, `summary-${stack}.md`);
       writeFileSync(summary, "");
-      const child = spawn("npx", ["tsx", "scripts/environment-guard.ts", "--stack", stack, "--root", checkout], {
+      const child = spawn(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/environment-guard.ts", "--stack", stack, "--root", checkout], {
         cwd: path.resolve(__dirname, ".."),
         env: { ...process.env, GITHUB_API_URL: url, GITHUB_REPOSITORY: "me/cw", GITHUB_TOKEN: "t0ken", GITHUB_STEP_SUMMARY: summary, DEPLOY_KEY_OUTSIDE_ENVIRONMENT: "false", ...extra },
       });

@@ -38,7 +38,7 @@ describe("this repository", () => {
   });
 
   it("prints the matrices the workflows read (--deployable: the listed stacks only)", () => {
-    const run = (...args: string[]) => spawnSync("npx", ["tsx", "scripts/stack-matrix.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: "" } });
+    const run = (...args: string[]) => spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/stack-matrix.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: "" } });
     const all = run();
     expect(all.status, all.stderr).toBe(0);
     expect(JSON.parse(all.stdout)).toEqual(stackMatrix());

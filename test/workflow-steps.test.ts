@@ -42,6 +42,8 @@ describe("the strict offline plan step", () => {
     expect(r.status).toBe(1);
     expect(r.summary).toContain("### Offline plan and policies of dev: failed (exit 1)");
     expect(r.summary).toContain("codewhale-remote:telegramBotToken: is required and not set");
+    // The plan's own report only: no npm banner (`> codewhale-remote@... plan`), no npm error trailer.
+    expect(r.summary).not.toMatch(/^> |npm (error|ERR)/m);
     expect(readFileSync(path.join(r.dir, "plan.md"), "utf8")).toBe(r.summary);
   }, 60_000);
 });

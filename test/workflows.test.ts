@@ -258,7 +258,7 @@ describe("what each job can see (least privilege)", () => {
     expect(operationsOf(write!.if)).toEqual(["deploy", "reconcile"]);
     expect(write!.needs).toBe("guard");
     expect(write!.environment).toBe("${{ inputs.stack }}");
-    expect(guard!.steps!.at(-1)!.run).toBe('npx tsx scripts/environment-guard.ts --stack "$STACK"');
+    expect(guard!.steps!.at(-1)!.run).toBe('node --require ./scripts/register-ts.cjs scripts/environment-guard.ts --stack "$STACK"');
   });
 
   it.each(["read", "write"])("%s: installs and the strict offline plan run before any credential is in the job", (name) => {
@@ -266,7 +266,7 @@ describe("what each job can see (least privilege)", () => {
     expect(JSON.stringify(job.env)).not.toMatch(/secrets\.|CLIENT_ID/);
     const steps = job.steps!;
     const plan = steps.findIndex((s) => s.id === "plan");
-    expect(steps[plan]!.run).toContain('npx tsx scripts/plan.ts --stack "$STACK" --strict --policy');
+    expect(steps[plan]!.run).toContain('npm run --silent plan -- --stack "$STACK" --strict --policy');
     for (const s of steps.slice(0, plan + 1)) expect(JSON.stringify({ env: s.env, with: s.with }), s.name ?? s.uses ?? s.run).not.toMatch(/secrets\./);
     const firstLogin = steps.findIndex((s) => /^(azure\/login|pulumi\/auth-actions|pulumi\/actions)@/.test(s.uses ?? ""));
     expect(plan).toBeLessThan(firstLogin);
@@ -321,7 +321,7 @@ describe("the pipeline", () => {
     const plan = pr.jobs.plan!;
     expect(plan.strategy!.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.all) }}" });
     const run = plan.steps!.map((s) => s.run ?? "").join("\n");
-    expect(run).toContain('npx tsx scripts/plan.ts --stack "$STACK" --policy "${strict[@]}" --out "bundle/$STACK"');
+    expect(run).toContain('npm run --silent plan -- --stack "$STACK" --policy "${strict[@]}" --out "bundle/$STACK"');
     expect(run).toContain('if [ "$DEPLOY" = true ]; then strict=(--strict); fi');
     expect(pr.jobs.check!.steps!.map((s) => s.run)).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run build", "npm run test:unit"]));
     expect(pr.jobs.check!.steps!.some((s) => (s.run ?? "").includes("npm run test:boot")), "the boot test runs on pull requests").toBe(true);

@@ -57,6 +57,8 @@ export interface CliLoaderRun {
   /** Wall time of the node process, spawn to exit. */
   readonly ms: number;
   readonly maxRssKiB: number;
+  /** CPU time of the program's process (user + system), which a busy machine stretches less than wall time. */
+  readonly cpuMs: number;
   readonly registered: readonly { readonly type: string; readonly name: string }[];
   readonly argv: readonly string[];
   /** What the program's process saw: node's own flags, and whether ts-node was loaded into it. */
@@ -145,7 +147,7 @@ export function runLikeCli(options: CliLoaderOptions): CliLoaderRun {
     const started = performance.now();
     const r = spawnSync(process.execPath, argv, { cwd: root, env, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
     const ms = performance.now() - started;
-    let parsed: Pick<CliLoaderRun, "registered" | "maxRssKiB" | "execArgv" | "tsNodeLoaded"> = { registered: [], maxRssKiB: 0, execArgv: [], tsNodeLoaded: false };
+    let parsed: Pick<CliLoaderRun, "registered" | "maxRssKiB" | "cpuMs" | "execArgv" | "tsNodeLoaded"> = { registered: [], maxRssKiB: 0, cpuMs: 0, execArgv: [], tsNodeLoaded: false };
     try {
       parsed = JSON.parse(readFileSync(report, "utf8"));
     } catch {
