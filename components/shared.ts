@@ -2,12 +2,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
 import * as random from "@pulumi/random";
-import { buildConfigFiles, referencedSecrets } from "../cloud-init/host-payload";
+import { buildConfigFiles, referencedSecrets } from "../host/host-payload";
 import type { ConfigProblem } from "../config/errors";
 import { setCommand } from "../config/load";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../config/spec";
 import { parseCidr } from "../config/values";
-import { RUNTIME_PORT } from "../cloud-init/model";
+import { RUNTIME_PORT } from "../host/model";
 
 /**
  * The runtime's bearer token, shared by runtime and bridge. Without one the runtime invents a token it never

@@ -22,7 +22,7 @@ import {
   FETCH_DEADLINE_SECONDS,
   FETCH_REQUEST_TIMEOUT_SECONDS,
   keyVaultDelivery,
-} from "../cloud-init/delivery";
+} from "../host/delivery";
 import { VM_CREATE_ONLY_INPUTS } from "../components/azure/agent-vm";
 import { CLOUD_INIT_WAIT_SECONDS, azureHostPayload, rolloutTimeBudget, unitStartTimeoutSeconds } from "../components/azure/cloud-init-payload";
 import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS, TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
@@ -268,7 +268,7 @@ describe("Azure: the rollout's time budget", () => {
   const budget = rolloutTimeBudget(payload);
 
   it("keeps the fetcher's defaults equal to the exported schedule", () => {
-    const fetcher = readFileSync(path.join(__dirname, "../cloud-init/assets/fetch-host-config.mjs"), "utf8");
+    const fetcher = readFileSync(path.join(__dirname, "../host/assets/fetch-host-config.mjs"), "utf8");
     const dflt = (env: string) => Number(new RegExp(`num\\('${env}', (\\d+)\\)`).exec(fetcher)?.[1]);
     expect(dflt("CODEWHALE_FETCH_DEADLINE_SECONDS")).toBe(FETCH_DEADLINE_SECONDS);
     expect(dflt("CODEWHALE_FETCH_REQUEST_TIMEOUT_SECONDS")).toBe(FETCH_REQUEST_TIMEOUT_SECONDS);

@@ -9,10 +9,10 @@
 import { describe, expect, it } from "vitest";
 import { FEISHU_APP_ID_PATTERN } from "../bridges/feishu";
 import { findBridge } from "../bridges/registry";
-import { ENV_FILE_CONFIG_DIR } from "../cloud-init/delivery";
-import { buildConfigFiles } from "../cloud-init/host-payload";
-import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../cloud-init/model";
-import { bridgeStateDir } from "../cloud-init/units";
+import { ENV_FILE_CONFIG_DIR } from "../host/delivery";
+import { buildConfigFiles } from "../host/host-payload";
+import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../host/model";
+import { bridgeStateDir } from "../host/units";
 import { loadSpec } from "../config/load";
 import { envFileOf, fakeSecretValues, fixtureBridgeConfig, larkSdkFixtureVerdict, runFixtureValidator, runValidatorScript } from "./support/bridge-fixtures";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridges } from "../bridges/registry";
-import { TAT_CONTENT_LIMIT } from "../components/lighthouse/cloud-init-payload";
+import { TAT_CONTENT_LIMIT } from "../components/lighthouse/bootstrap";
 import { ConfigError } from "../config/errors";
 import { loadSpec } from "../config/load";
 import { modelProviders } from "../config/model-providers";

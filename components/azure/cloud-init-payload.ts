@@ -1,10 +1,10 @@
 import { gzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../config/spec";
-import { hostConfigManifest, keyVaultDelivery } from "../../cloud-init/delivery";
-import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { HostPayload } from "../../cloud-init/model";
-import { renderCloudConfig } from "../../cloud-init/render-cloud-config";
+import { hostConfigManifest, keyVaultDelivery } from "../../host/delivery";
+import { buildHostPayload } from "../../host/host-payload";
+import type { HostPayload } from "../../host/model";
+import { renderCloudConfig } from "../../host/render-cloud-config";
 import { AZURE_DATA_DEVICES } from "./agent-vm";
 
 /**

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { commonArtifacts } from "../../cloud-init/bundle";
-import { ENV_FILE_CONFIG_DIR } from "../../cloud-init/delivery";
-import { RUNTIME_PORT } from "../../cloud-init/model";
+import { commonArtifacts } from "../../host/bundle";
+import { ENV_FILE_CONFIG_DIR } from "../../host/delivery";
+import { RUNTIME_PORT } from "../../host/model";
 import type { ConfigProblem } from "../../config/errors";
 import { TENCENT_REGION_KEY } from "../../config/keys";
 import { setCommand } from "../../config/load";
@@ -10,7 +10,7 @@ import type { StackSpec } from "../../config/spec";
 import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
 import type { CloudTarget, Deployment } from "../target";
 import { AgentVm } from "./agent-vm";
-import { CloudInitPayload } from "./cloud-init-payload";
+import { HostBootstrap } from "./bootstrap";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
@@ -149,7 +149,7 @@ function deploy(spec: StackSpec): Deployment {
   const user = LIGHTHOUSE_SSH_USER;
   const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR) });
   const dataDevices = vm.dataDiskId.apply(lighthouseDataDevices);
-  const payload = new CloudInitPayload("host", {
+  const payload = new HostBootstrap("host", {
     spec,
     delivery: store.delivery,
     authorizedKeys: { user, keys: [spec.ssh.publicKey] },

@@ -10,9 +10,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_UNIT } from "../../cloud-init/delivery";
-import { RUNTIME_HOST, RUNTIME_PORT } from "../../cloud-init/model";
-import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../cloud-init/units";
+import { CONFIG_UNIT } from "../../host/delivery";
+import { RUNTIME_HOST, RUNTIME_PORT } from "../../host/model";
+import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../host/units";
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";

@@ -7,12 +7,12 @@
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
-import { commonArtifacts } from "../../cloud-init/bundle";
-import { HOST_CONFIG_SECRET, envFileDelivery } from "../../cloud-init/delivery";
-import { referencedSecrets } from "../../cloud-init/host-payload";
-import type { ConfigFile, HostPayload } from "../../cloud-init/model";
-import { fillSecrets } from "../../cloud-init/render-shell";
-import { renderLighthousePayload } from "../../components/lighthouse/cloud-init-payload";
+import { commonArtifacts } from "../../host/bundle";
+import { HOST_CONFIG_SECRET, envFileDelivery } from "../../host/delivery";
+import { referencedSecrets } from "../../host/host-payload";
+import type { ConfigFile, HostPayload } from "../../host/model";
+import { fillSecrets } from "../../host/render-shell";
+import { renderLighthousePayload } from "../../components/lighthouse/bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
 import { loadSpec } from "../../config/load";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
