@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { HostPayload } from "../../cloud-init/model";
-import { fillSecrets } from "../../cloud-init/render-shell";
+import type { HostPayload } from "../../host/model";
+import { fillSecrets } from "../../host/render-shell";
 import { SSH_BOOTSTRAP_COMMAND, sshBootstrapCommand, sshConnection, type SshEndpoint } from "../ssh-bootstrap";
 import { PREFLIGHT_COMMAND, parsePreflight, preflightProblems, preflightScript } from "./preflight";
 import { renderTeardown } from "./teardown";

@@ -10,8 +10,8 @@
  * removes without following links their owners planted), the install root by its own user (`runuser`), and root
  * only removes root-owned files in root-owned directories and `rmdir`s root-owned directories once empty.
  */
-import { AUTO_UPGRADES } from "../../cloud-init/host-payload";
-import { BRIDGE_STATE_ROOT, CONFIG_DIR_MODE, DATA_DIR, INSTALL_ROOT, INSTALL_USER, type HostFile, type HostPayload } from "../../cloud-init/model";
+import { AUTO_UPGRADES } from "../../host/host-payload";
+import { BRIDGE_STATE_ROOT, CONFIG_DIR_MODE, DATA_DIR, INSTALL_ROOT, INSTALL_USER, type HostFile, type HostPayload } from "../../host/model";
 
 const UNIT_DIR = "/etc/systemd/system";
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
