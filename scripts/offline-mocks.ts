@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import ipaddr from "ipaddr.js";
+import { PREFLIGHT_MARKER } from "../components/ssh/preflight";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const TENANT = "00000000-0000-0000-0000-00000000feed";
@@ -52,6 +54,21 @@ const byType: Record<string, Outputs> = {
   // addresses (the provider's Read sets public_addresses / private_addresses from DescribeInstances).
   "tencentcloud:Lighthouse/instance:Instance": (_name, i) => ({ zone: i.zone ?? "ap-offline-1", publicAddresses: ["203.0.113.20"], privateAddresses: ["10.0.0.20"] }),
 };
+
+/**
+ * What a supported host answers to the ssh target's preflight (components/ssh/preflight.ts): Ubuntu 24.04 on
+ * x86_64 with passwordless sudo under systemd, the deployer seen at the first address of the first allowed CIDR
+ * (the preflight's triggers carry the CIDRs after the bootstrap digest). Every other remote command: no output.
+ */
+export function offlinePreflightReport(allowedCidrs: readonly string[]): string {
+  const first = allowedCidrs[0];
+  const client = first ? (first.includes(":") ? ipaddr.IPv6.networkAddressFromCIDR(first) : ipaddr.IPv4.networkAddressFromCIDR(first)).toString() : "";
+  return [`client=${client}`, "os=ubuntu 24.04", "arch=x86_64", "sudo=yes", "init=systemd"].join("\n");
+}
+byType["command:remote:Command"] = (_name, i) =>
+  typeof i.stdin === "string" && i.stdin.startsWith(PREFLIGHT_MARKER)
+    ? { stdout: offlinePreflightReport(((i.triggers as unknown[] | undefined) ?? []).slice(1).map(String)), stderr: "" }
+    : {};
 
 /** Tencent resource ids look like `<prefix>-<8 chars>`; derived from the name so they are stable run to run. */
 const tencentId = (prefix: string) => (name: string) => `${prefix}-${short(name)}`;

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { HostPayload } from "../../host/model";
 import { fillSecrets } from "../../host/render-shell";
 import { SSH_BOOTSTRAP_COMMAND, sshBootstrapCommand, sshConnection, type SshEndpoint } from "../ssh-bootstrap";
 import { PREFLIGHT_COMMAND, parsePreflight, preflightProblems, preflightScript } from "./preflight";
-import { renderTeardown } from "./teardown";
+import type { RenderedSshPayload } from "./payload";
 
 /**
  * How often a run dials before it gives up. The host exists already, so a failure is most likely final (wrong
@@ -16,13 +15,11 @@ export const SSH_TARGET_DIAL_ATTEMPTS = 5;
 
 export interface HostBootstrapArgs {
   readonly endpoint: SshEndpoint;
-  readonly payload: HostPayload;
-  /** The shell bootstrap with secret placeholders (the bundle's text; never what the host runs). */
-  readonly bootstrap: string;
+  /** The bootstrap with secret placeholders (the bundle's text; never what the host runs) and the teardown. */
+  readonly rendered: RenderedSshPayload;
   /** Secret id -> value (a secret Output) for every placeholder of the bootstrap. */
   readonly secretValues: pulumi.Output<Readonly<Record<string, string>>>;
   readonly allowedCidrs: readonly string[];
-  readonly removeDataOnDestroy: boolean;
 }
 
 /** A digest of the bootstrap text with placeholders (no secret in it): a new payload replaces the runs. */
@@ -63,13 +60,13 @@ export class HostBootstrap extends pulumi.ComponentResource {
   constructor(name: string, args: HostBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:ssh:HostBootstrap", name, {}, opts);
     const connection = sshConnection(args.endpoint);
-    const digest = bootstrapDigest(args.bootstrap);
+    const digest = bootstrapDigest(args.rendered.bootstrap);
     this.preflight = new command.remote.Command(
       `${name}-preflight`,
       { connection, create: PREFLIGHT_COMMAND, stdin: preflightScript(), triggers: [digest, ...args.allowedCidrs], logging: "stdoutAndStderr", addPreviousOutputInEnv: false },
       { parent: this },
     );
-    const filled = pulumi.secret(args.secretValues.apply((values) => fillSecrets(args.bootstrap, new Map(Object.entries(values)))));
+    const filled = pulumi.secret(args.secretValues.apply((values) => fillSecrets(args.rendered.bootstrap, new Map(Object.entries(values)))));
     const stdin = pulumi.secret(
       pulumi.all([filled, this.preflight.stdout]).apply(([text, report]) => checkedBootstrap(text, report, args.allowedCidrs, args.endpoint.user, pulumi.runtime.isDryRun())),
     );
@@ -79,7 +76,7 @@ export class HostBootstrap extends pulumi.ComponentResource {
       {
         connection,
         delete: SSH_BOOTSTRAP_COMMAND,
-        stdin: renderTeardown(args.payload, { removeData: args.removeDataOnDestroy }),
+        stdin: args.rendered.teardown,
         logging: "stdoutAndStderr",
         addPreviousOutputInEnv: false,
       },
