@@ -72,7 +72,7 @@ export function renderTeardown(payload: HostPayload, opts: TeardownOptions): str
       `elif [ -d ${INSTALL_ROOT} ] && id -u ${INSTALL_USER} >/dev/null 2>&1; then runuser -u ${INSTALL_USER} -- find ${INSTALL_ROOT} -mindepth 1 -delete && rmdir ${INSTALL_ROOT}; fi`,
       `# Root-owned and empty once the state is gone; anything else left there is reported, not removed.`,
       `for dir in ${BRIDGE_STATE_ROOT} ${DATA_DIR}; do`,
-      '  if [ -d "$dir" ] && [ ! -L "$dir" ]; then rmdir "$dir" 2>/dev/null || echo "codewhale-remote: $dir is not empty; left in place: $(ls -A "$dir" | tr \'\\n\' \' \')" >&2; fi',
+      '  if [ -d "$dir" ] && [ ! -L "$dir" ]; then rmdir "$dir" 2>/dev/null || echo "codewhale-remote: $dir is not empty (something the services did not make); left in place" >&2; fi',
       "done",
       "# The service users (their user-manager masks first), once nothing of theirs runs or remains.",
       `for user in ${payload.users.map((u) => u.name).join(" ")}; do`,

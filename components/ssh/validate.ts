@@ -3,6 +3,7 @@
  * key of `codewhale-remote:ssh`, and the `sshPrivateKey` secret (checked here, where its value is still readable,
  * with the same parser rules as the provider that will use it; the value is never shown).
  */
+import { createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
 import type { ConfigProblem } from "../../config/errors";
 import { setCommand } from "../../config/load";
@@ -108,15 +109,23 @@ export function privateKeyProblem(value: string): string | undefined {
     return `is a PEM block of type '${type}', not an SSH private key`;
   }
   if (!new RegExp(`-----END ${type}-----`).test(text)) return "is cut off: its -----END ... PRIVATE KEY----- line is missing";
-  // Loaded here only: ssh2 is a few hundred KiB that stacks on other targets never need.
+  const passphrase = "is protected by a passphrase, which the deploy cannot enter; leave sshPrivateKey unset and load the key into ssh-agent (ssh-add), or use a key without a passphrase";
+  const damaged = "cannot be parsed as a private key (damaged or cut while pasting): set it from the key file, not by copy and paste";
+  if (type !== "OPENSSH PRIVATE KEY") {
+    // PKCS#1, SEC1 and PKCS#8 PEM: Node's own parser (OpenSSL) reads all of them, as x/crypto's x509 does.
+    try {
+      createPrivateKey({ key: text, format: "pem" });
+    } catch (e) {
+      return (e as { code?: string }).code === "ERR_MISSING_PASSPHRASE" ? passphrase : damaged;
+    }
+    return undefined;
+  }
+  // The OpenSSH format (ssh-keygen's default), which OpenSSL does not read: ssh2's parser, loaded only here (a few
+  // hundred KiB that stacks on other targets never need).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { utils } = require("ssh2") as typeof import("ssh2");
   const parsed = utils.parseKey(text);
-  if (parsed instanceof Error) {
-    return /passphrase/i.test(parsed.message)
-      ? "is protected by a passphrase, which the deploy cannot enter; leave sshPrivateKey unset and load the key into ssh-agent (ssh-add), or use a key without a passphrase"
-      : "cannot be parsed as a private key (damaged or cut while pasting): set it from the key file, not by copy and paste";
-  }
+  if (parsed instanceof Error) return /passphrase/i.test(parsed.message) ? passphrase : damaged;
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key?.isPrivateKey()) return "is a public key; this secret is the private key Pulumi connects with (the file without .pub)";
   return undefined;
