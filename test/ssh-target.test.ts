@@ -198,7 +198,7 @@ describe("teardown: pulumi destroy stops the agent and removes what the bootstra
 
   it("stops and disables every unit the payload installs, timers first", () => {
     const units = payloadUnits(keep.payload);
-    expect(units).toEqual(expect.arrayContaining(keep.payload.units));
+    expect(units).toEqual(expect.arrayContaining([...keep.payload.units]));
     const loop = /for unit in ([^;]+); do/.exec(keep.teardown)![1]!.split(" ");
     expect([...loop].sort()).toEqual([...units].sort());
     expect(loop[0]!.endsWith(".timer")).toBe(true);
