@@ -18,8 +18,11 @@ import { loadSpec } from "../../config/load";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { rawConfig } from "../support/stack";
 
-/** "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs). */
-export type Flavour = "azure" | "shell";
+/**
+ * "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs);
+ * "ssh": the bootstrap sent over SSH by the existing-host target's own commands (ssh.boot.test.ts).
+ */
+export type Flavour = "azure" | "shell" | "ssh";
 export const FLAVOURS: readonly Flavour[] = ["azure", "shell"];
 
 /** Where the test puts its fixtures inside the container; the stack config points the installer here. */
@@ -55,9 +58,18 @@ const resolve = (o: pulumi.Output<string>): Promise<string> => new Promise((r) =
 const VAULT_NAME = "cwboottest-fixture";
 
 
-/** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
-export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
-  const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
+/**
+ * A boot stack's spec and its secret values: `cloud` are the cloud's keys, the rest points the installer at the
+ * fixtures. `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's.
+ */
+export async function bootSpec(
+  cloud: Readonly<Record<string, unknown>>,
+  bridge: string,
+  commit: string,
+  adminPublicKey: string,
+  stack: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+): Promise<{ spec: StackSpec; secretValues: Map<string, string>; runtimeToken: string }> {
   const { spec } = loadSpec(
     rawConfig(
       {
@@ -71,14 +83,22 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
         chatAllowlist: ["123456789"],
         // No data disk: a container has no block devices to hand out (see README, Boot test).
         azure: { dataDiskSizeGb: 0 },
+        ...overrides,
       },
-      `boot-${flavour}-${bridge}`,
+      stack,
     ),
   );
   // Recognisable (the leak checks grep for it) and alphanumeric, like the generated one.
   const runtimeToken = `boottestRuntimeToken${randomBytes(14).toString("hex")}`;
   const secretValues = new Map<string, string>([[RUNTIME_TOKEN_SECRET, runtimeToken]]);
   for (const [id, out] of spec.secrets) secretValues.set(id, await resolve(out));
+  return { spec, secretValues, runtimeToken };
+}
+
+/** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
+export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
+  const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
+  const { spec, secretValues, runtimeToken } = await bootSpec(cloud, bridge, commit, adminPublicKey, `boot-${flavour}-${bridge}`);
 
   if (flavour === "azure") {
     const rendered = renderAzurePayload(spec, VAULT_NAME);
