@@ -2,7 +2,7 @@
 import type { AgentPolicy } from "./agent-policy";
 import { keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "./host-access-policies";
 import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "./network-policies";
-import { noSecretInUserData, secretInputsAreSecrets } from "./secret-policies";
+import { noSecretInUserData, remoteCommandStdin, secretInputsAreSecrets } from "./secret-policies";
 
 export const PACK_NAME = "codewhale-remote";
 
@@ -17,4 +17,5 @@ export const agentPolicies: readonly AgentPolicy[] = [
   roleAssignmentReadSecretsOnly,
   noSecretInUserData,
   secretInputsAreSecrets,
+  remoteCommandStdin,
 ];
