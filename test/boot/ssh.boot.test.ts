@@ -17,7 +17,7 @@ import { sshSettingsSchema, type SshSettings } from "../../components/ssh/settin
 import { SSH_BOOTSTRAP_COMMAND } from "../../components/ssh-bootstrap";
 import type { StackSpec } from "../../config/spec";
 import { SSHD_DROP_IN_PATH } from "../../host/host-payload";
-import { AGENT_USER, CONFIG_FILES, FIREWALL_TABLE, LIB_DIR, WORKSPACE_DIR } from "../../host/model";
+import { AGENT_HOME, AGENT_USER, CONFIG_FILES, DATA_DIR, FIREWALL_TABLE, INSTALL_ROOT, LIB_DIR, WORKSPACE_DIR } from "../../host/model";
 import { fillSecrets } from "../../host/render-shell";
 import { RUNTIME_UNIT } from "../../host/units";
 import { bootHost, HEALTH_URL, waitHealthy, type BootedHost } from "./boot-host";
@@ -184,5 +184,22 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
     await pulumiUp(spec);
     await expectServicesUp();
     expect((await h.c.readInside(`${WORKSPACE_DIR}/keep.txt`)).trim()).toBe("kept");
+  });
+
+  it("with ssh.removeDataOnDestroy, destroy also removes the data, the install and the users, and follows none of the agent's links", async () => {
+    settings = { ...settings, removeDataOnDestroy: true };
+    // An update of the teardown's stdin changes nothing on the host (no create, no update), then destroy.
+    const runsBefore = fx.runs.length;
+    await pulumiUp(spec);
+    expect(fx.runs.slice(runsBefore).map((r) => r.resource)).toEqual(["host-preflight", "host-bootstrap"]);
+    // The agent plants links to root's files and directories where the teardown (as root) will act.
+    const plant = `ln -s /etc/hostname ${WORKSPACE_DIR}/file-link && ln -s /etc ${WORKSPACE_DIR}/dir-link && ln -s /usr/local/bin ${AGENT_HOME}/bin-link`;
+    await h.c.exec(["runuser", "-u", AGENT_USER, "--", "sh", "-c", plant], { check: true });
+    const teardown = await fx.destroy("host-teardown");
+    expect(teardown?.stdout).toContain("codewhale-remote: removed (data included)");
+    for (const gone of [DATA_DIR, INSTALL_ROOT, h.p.payload.configDir, LIB_DIR]) expect(h.c.exists(gone), gone).toBe(false);
+    for (const user of h.p.payload.users) expect((await h.c.exec(["id", "-u", user.name])).code, user.name).not.toBe(0);
+    for (const target of ["/etc/hostname", "/etc/passwd", "/usr/local/bin"]) expect(h.c.exists(target), `${target}, a planted link's target`).toBe(true);
+    expect((await fx.login("host-bootstrap", "id -un")).stdout.trim()).toBe(LOGIN_USER);
   });
 });
