@@ -26,8 +26,10 @@ import {
 import { VM_CREATE_ONLY_INPUTS } from "../components/azure/agent-vm";
 import { CLOUD_INIT_WAIT_SECONDS, azureHostPayload, rolloutTimeBudget, unitStartTimeoutSeconds } from "../components/azure/cloud-init-payload";
 import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS, TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
-import { vaultSecretSlots } from "../components/azure/target";
-import { loadSpec } from "../config/load";
+import { vaultSecretSlots } from "../components/azure/deploy";
+import type { AzureSettings } from "../components/azure/settings";
+import type { StackSpec } from "../config/spec";
+import { loadSpec } from "../contract";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
 import { DEV_KEY, FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -263,7 +265,7 @@ describe("Azure: create-only settings", () => {
 });
 
 describe("Azure: the rollout's time budget", () => {
-  const spec = loadSpec(rawConfig({}, STACK)).spec;
+  const spec = loadSpec(rawConfig({}, STACK)).spec as StackSpec<AzureSettings>;
   const payload = azureHostPayload(spec, "budget");
   const budget = rolloutTimeBudget(payload);
 

@@ -13,7 +13,7 @@ import { ENV_FILE_CONFIG_DIR } from "../host/delivery";
 import { buildConfigFiles } from "../host/host-payload";
 import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../host/model";
 import { bridgeStateDir } from "../host/units";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { envFileOf, fakeSecretValues, fixtureBridgeConfig, larkSdkFixtureVerdict, runFixtureValidator, runValidatorScript } from "./support/bridge-fixtures";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -107,7 +107,7 @@ describe.each(["feishu", "telegram"])("the %s bridge reads what the program writ
       groupPrefix: spec.chat.groupPrefix,
       threadMapPath: `${bridgeStateDir(bridge)}/thread-map.json`,
       ...(bridgeId === "feishu"
-        ? { appId: spec.chat.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.chat.feishuDomain }
+        ? { appId: spec.bridgeValues.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.bridgeValues.feishuDomain }
         : { botToken: FAKE_SECRETS.telegramBotToken }),
     });
   });

@@ -13,7 +13,7 @@ import { renderCloudConfig } from "../host/render-cloud-config";
 import { renderShellBootstrap } from "../host/render-shell";
 import { HOST_ENDPOINTS } from "../host/systemd-unit";
 import { RUNTIME_UNIT } from "../host/units";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { rawConfig } from "./support/stack";
 
 const work = mkdtempSync(path.join(tmpdir(), "codewhale-host-security-"));

@@ -11,7 +11,7 @@ import { envFileDelivery } from "../host/delivery";
 import { buildHostPayload } from "../host/host-payload";
 import { fillSecrets, renderShellBootstrap } from "../host/render-shell";
 import { KEY_VAULT_SECRETS_USER_ROLE } from "../components/azure/secret-store";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { modelProviders } from "../config/model-providers";
 import type { AgentPolicy, CheckResult, PolicyContext, PolicySubject } from "../policy/agent-policy";
 import { toCrossGuardPolicies } from "../policy/crossguard";

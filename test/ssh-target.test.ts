@@ -16,11 +16,12 @@ import { sshSettingsSchema } from "../components/ssh/settings";
 import { cleanKinds, payloadUnits } from "../components/ssh/teardown";
 import { hostProblem, parseHostKey, privateKeyProblem, userProblem, validateSshSettings } from "../components/ssh/validate";
 import { SSH_BOOTSTRAP_COMMAND } from "../components/ssh-bootstrap";
-import { loadSpec } from "../config/load";
+import { ConfigError } from "../config/errors";
+import { loadSpec } from "../contract";
 import { RUNTIME_TOKEN_SECRET } from "../config/spec";
 import { SERVICE_USERS } from "../host/host-payload";
 import { AGENT_USER, BRIDGE_USER, DATA_DIR, INSTALL_ROOT, INSTALL_USER, LIB_DIR, WORKSPACE_DIR } from "../host/model";
-import { offlinePreflightReport } from "../scripts/offline-mocks";
+import { offlinePreflightReport } from "../components/ssh/mocks";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
 const serviceUsers = SERVICE_USERS.map((u) => u.name);
@@ -47,6 +48,7 @@ describe("ssh settings: host, user, port, host key", () => {
   });
 
   it("defaults user root (as pulumi-command does) and port 22, and rejects unknown fields and bad ports", () => {
+    expect(validateSshSettings(sshSettingsSchema.parse({ host: "h", user: "deploy" }), serviceUsers)).toEqual([]);
     expect(sshSettingsSchema.parse({ host: "h" })).toEqual({ host: "h", user: "root", port: 22, removeDataOnDestroy: false });
     expect(sshSettingsSchema.safeParse({ host: "h", port: 70000 }).success).toBe(false);
     expect(sshSettingsSchema.safeParse({ host: "h", port: 22.5 }).success).toBe(false);
@@ -102,25 +104,35 @@ describe("sshPrivateKey: what pulumi-command's ssh.ParsePrivateKey can use, chec
     expect(privateKeyProblem("hunter2")).toMatch(/not a PEM private key/);
   });
 
-  it("reports every problem at once, keyed by its full name, and never repeats the secret", () => {
+  const SSH = (extra: Record<string, unknown> = {}) => rawConfig({ cloud: "ssh", ssh: { host: "203.0.113.50", user: "deploy" }, ...extra });
+  const problemsOf = (raw: ReturnType<typeof rawConfig>) => {
+    try {
+      loadSpec(raw);
+      return [];
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return e.problems;
+    }
+  };
+
+  it("the loader reports a bad sshPrivateKey with the rest, keyed by its full name, and never repeats the secret", () => {
     const secret = key("ed25519.pub");
-    const problems = validateSshSettings({
-      settings: sshSettingsSchema.parse({ host: "deploy@agent.example.com", hostKey: "SHA256:abc" }),
-      privateKey: secret,
-      agentSocket: undefined,
-      serviceUsers,
-    });
-    expect(problems.map((p) => p.key)).toEqual(["codewhale-remote:ssh.host", "codewhale-remote:ssh.user", "codewhale-remote:ssh.hostKey", "codewhale-remote:sshPrivateKey"]);
-    expect(problems[0]!.fix).toBe("pulumi config set --path 'ssh.host' agent.example.com");
-    expect(problems[1]!.fix).toBe("pulumi config set --path 'ssh.user' ubuntu");
+    const problems = problemsOf(rawConfig({ cloud: "ssh", ssh: { host: "deploy@agent.example.com", hostKey: "SHA256:abc" }, sshPrivateKey: secret }));
+    expect(problems.map((p) => p.key).sort()).toEqual(["codewhale-remote:ssh.host", "codewhale-remote:ssh.hostKey", "codewhale-remote:ssh.user", "codewhale-remote:sshPrivateKey"]);
+    const byKey = new Map(problems.map((p) => [p.key, p]));
+    expect(byKey.get("codewhale-remote:ssh.host")!.fix).toBe("pulumi config set --path 'ssh.host' agent.example.com");
+    expect(byKey.get("codewhale-remote:ssh.user")!.fix).toBe("pulumi config set --path 'ssh.user' ubuntu");
+    expect(byKey.get("codewhale-remote:sshPrivateKey")!.problem).toMatch(/is a public key.*value not shown/);
     expect(JSON.stringify(problems)).not.toContain(secret.split(" ")[1]!);
+    const encrypted = problemsOf(SSH({ sshPrivateKey: key("ed25519-pass") }));
+    expect(encrypted.map((p) => [p.key, p.problem])).toEqual([["codewhale-remote:sshPrivateKey", expect.stringMatching(/passphrase.*ssh-agent/)]]);
   });
 
-  it("needs a key or an agent: neither is a problem; an agent alone or an opaque (offline) secret is fine", () => {
-    const settings = sshSettingsSchema.parse({ host: "203.0.113.7", user: "deploy" });
-    expect(validateSshSettings({ settings, privateKey: undefined, agentSocket: undefined, serviceUsers }).map((p) => p.key)).toEqual(["codewhale-remote:sshPrivateKey"]);
-    expect(validateSshSettings({ settings, privateKey: undefined, agentSocket: "/run/user/1000/agent.sock", serviceUsers })).toEqual([]);
-    expect(validateSshSettings({ settings, privateKey: "opaque", agentSocket: undefined, serviceUsers })).toEqual([]);
+  it("accepts a good key, or none (the agent: checked when pulumi up connects), and keeps it a secret of the spec only", () => {
+    const { spec } = loadSpec(SSH({ sshPrivateKey: key("ed25519") }));
+    expect([...spec.secrets.keys()]).toContain("ssh-private-key");
+    expect(loadSpec(SSH()).spec.secrets.has("ssh-private-key")).toBe(false);
+    expect(spec.target.settings).toEqual({ host: "203.0.113.50", user: "deploy", port: 22, removeDataOnDestroy: false });
   });
 });
 

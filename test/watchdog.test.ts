@@ -13,7 +13,7 @@ import { buildHostPayload } from "../host/host-payload";
 import { renderShellBootstrap } from "../host/render-shell";
 import { envFileDelivery, keyVaultDelivery } from "../host/delivery";
 import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../host/units";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { rawConfig } from "./support/stack";
 

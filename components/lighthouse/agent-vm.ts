@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import type { LighthouseSettings } from "../../config/spec";
+import type { LighthouseSettings } from "./settings";
 import { createOnlyProblems, throwOnProblems } from "./create-only";
 
 export interface AgentVmArgs {

@@ -8,7 +8,7 @@ import { createRuntimeToken, hostSecrets, nextSteps } from "../shared";
 import type { Deployment } from "../target";
 import { HostBootstrap, SSH_TARGET_DIAL_ATTEMPTS } from "./host-bootstrap";
 import { renderSshPayload } from "./payload";
-import type { SshSettings } from "./settings";
+import { SSH_PRIVATE_KEY_SECRET, type SshSettings } from "./settings";
 import { parseHostKey } from "./validate";
 
 /** `ssh` arguments that reach the host: `-p <port>` only when it is not 22. */
@@ -20,11 +20,16 @@ export function pinHostKeyStep(s: Pick<SshSettings, "port">, host: string): stri
   return `Pin the host key (until then Pulumi accepts any key, and a machine in the middle would get the secrets): on the host, ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub shows its fingerprint; compare it with ssh-keyscan -p ${s.port} -t ed25519 ${host} | ssh-keygen -lf -, then pulumi config set --path ssh.hostKey "$(ssh-keyscan -p ${s.port} -t ed25519 ${host} 2>/dev/null)" and pulumi up.`;
 }
 
+/** The target's deploy: settings validated (validate.ts: host set, user not root, host key parseable). */
+export function deploy(spec: StackSpec<SshSettings>): Deployment {
+  return deploySsh(spec, spec.target.settings, spec.secrets.get(SSH_PRIVATE_KEY_SECRET), process.env.SSH_AUTH_SOCK);
+}
+
 /**
- * `settings` are validated (validate.ts): host set, user not root, host key parseable. `privateKey`: the
- * `sshPrivateKey` secret, or undefined for the deployer's ssh-agent.
+ * `privateKey`: the `sshPrivateKey` secret, or undefined for the deployer's ssh-agent (`agentSocket`, which the
+ * provider reads from its own SSH_AUTH_SOCK: connection_unix.go tryGetDefaultAgentSocket).
  */
-export function deploySsh(spec: StackSpec, settings: SshSettings, privateKey: pulumi.Output<string> | undefined): Deployment {
+export function deploySsh(spec: StackSpec, settings: SshSettings, privateKey: pulumi.Output<string> | undefined, agentSocket?: string): Deployment {
   const host = settings.host!;
   const hostKey = settings.hostKey !== undefined ? parseHostKey(settings.hostKey).key : undefined;
   const runtimeToken = createRuntimeToken();
@@ -32,6 +37,11 @@ export function deploySsh(spec: StackSpec, settings: SshSettings, privateKey: pu
   const secrets = hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR);
   const ids = [...secrets.keys()].sort();
   const secretValues = pulumi.secret(pulumi.all(ids.map((id) => pulumi.output(secrets.get(id)!).apply((v) => [id, v] as const))).apply((pairs) => Object.fromEntries(pairs)));
+  // Not a config problem: a preview (CI's included) never connects (commandController.go Create returns before
+  // running in a dry run), so it needs neither; `pulumi up` would fail to authenticate, before changing anything.
+  if (privateKey === undefined && !agentSocket) {
+    pulumi.log.warn(`codewhale-remote: neither sshPrivateKey nor an ssh-agent (SSH_AUTH_SOCK) is set: pulumi up cannot log in to ${host}. pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519, or eval "$(ssh-agent)" && ssh-add.`);
+  }
   if (hostKey === undefined) {
     pulumi.log.warn(`codewhale-remote: ssh.hostKey is not set, so the SSH connection to ${host} accepts any host key and sends the secrets to whoever answers. ${pinHostKeyStep(settings, host)}`);
   }

@@ -8,6 +8,8 @@ import { z } from "zod";
 export const SSH_SETTINGS_KEY = "ssh";
 /** The secret the deployer's SSH session authenticates with (absent: the deployer's ssh-agent). */
 export const SSH_PRIVATE_KEY_CONFIG = "sshPrivateKey";
+/** Its id in the spec's secrets (never referenced by the host: hostSecrets leaves it out). */
+export const SSH_PRIVATE_KEY_SECRET = "ssh-private-key";
 
 export const sshSettingsSchema = z
   .object({

@@ -1,15 +1,14 @@
 /**
  * The `ssh` target's config rules, run before any resource is registered: the host, port, login user and host
- * key of `codewhale-remote:ssh`, and the `sshPrivateKey` secret (checked here, where its value is still readable,
- * with the same parser rules as the provider that will use it; the value is never shown).
+ * key of `codewhale-remote:ssh`, and the format of the `sshPrivateKey` secret (privateKeyProblem: the loader runs
+ * it where the value is still readable, with the same rules as the provider that will use it; never shown).
  */
 import { createPrivateKey } from "node:crypto";
 import { isIP } from "node:net";
 import type { ConfigProblem } from "../../config/errors";
-import { setCommand } from "../../config/load";
-import { PROJECT } from "../../config/keys";
+import { PROJECT, setCommand } from "../../config/keys";
 import type { SshSettings } from "./settings";
-import { SSH_PRIVATE_KEY_CONFIG, SSH_SETTINGS_KEY } from "./settings";
+import { SSH_SETTINGS_KEY } from "./settings";
 
 const key = (field: string) => `${PROJECT}:${SSH_SETTINGS_KEY}.${field}`;
 const set = (field: string, example: string) => setCommand([SSH_SETTINGS_KEY, field], example);
@@ -131,17 +130,8 @@ export function privateKeyProblem(value: string): string | undefined {
   return undefined;
 }
 
-export interface SshValidationInput {
-  readonly settings: SshSettings;
-  /** The `sshPrivateKey` value when readable; `opaque` when set but unreadable (offline plan of a secure value). */
-  readonly privateKey: string | undefined | "opaque";
-  /** The deployer's SSH_AUTH_SOCK (the provider's fallback when no private key is given: connection_unix.go). */
-  readonly agentSocket: string | undefined;
-  readonly serviceUsers: readonly string[];
-}
-
-export function validateSshSettings(input: SshValidationInput): ConfigProblem[] {
-  const { settings } = input;
+/** The `ssh` settings' rules (the private key's are the loader's: `sshPrivateKey` row, privateKeyProblem). */
+export function validateSshSettings(settings: SshSettings, serviceUsers: readonly string[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const host = hostProblem(settings.host);
   if (host) {
@@ -152,7 +142,7 @@ export function validateSshSettings(input: SshValidationInput): ConfigProblem[] 
       fix: set("host", host.suggestion ?? "203.0.113.7"),
     });
   }
-  const user = userProblem(settings.user, input.serviceUsers);
+  const user = userProblem(settings.user, serviceUsers);
   if (user) {
     problems.push({
       key: key("user"),
@@ -169,27 +159,6 @@ export function validateSshSettings(input: SshValidationInput): ConfigProblem[] 
         problem,
         expected: "one line of the host's /etc/ssh/ssh_host_ed25519_key.pub (or of ssh-keyscan -t ed25519 <host>, checked against the host's own ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)",
         fix: set("hostKey", `"$(ssh-keyscan -p ${settings.port} -t ed25519 ${settings.host ?? "<host>"} 2>/dev/null)"`),
-      });
-    }
-  }
-  const pk = input.privateKey;
-  if (pk === undefined || pk === "") {
-    if (!input.agentSocket) {
-      problems.push({
-        key: `${PROJECT}:${SSH_PRIVATE_KEY_CONFIG}`,
-        problem: "is not set, and no ssh-agent is running (SSH_AUTH_SOCK is unset): Pulumi would have no key to connect with",
-        expected: "the private key that logs in as ssh.user, or a running ssh-agent holding it",
-        fix: `pulumi config set --secret ${SSH_PRIVATE_KEY_CONFIG} < ~/.ssh/id_ed25519 (or: eval "$(ssh-agent)" && ssh-add)`,
-      });
-    }
-  } else if (pk !== "opaque") {
-    const problem = privateKeyProblem(pk);
-    if (problem) {
-      problems.push({
-        key: `${PROJECT}:${SSH_PRIVATE_KEY_CONFIG}`,
-        problem: `${problem} (value not shown)`,
-        expected: "an unencrypted OpenSSH or PEM private key file (ssh-keygen -t ed25519 -N '' -f deploy_key), or unset to use ssh-agent",
-        fix: `pulumi config set --secret ${SSH_PRIVATE_KEY_CONFIG} < deploy_key`,
       });
     }
   }

@@ -110,7 +110,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     const credsFile = path.join(tmp, "platform-credentials.json");
     const feishuSecret = p.secretValues.get("feishu-app-secret");
     const telegramToken = p.secretValues.get("telegram-bot-token");
-    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.chat.feishuAppId, feishuAppSecret: feishuSecret }), { mode: 0o600 });
+    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.bridgeValues.feishuAppId, feishuAppSecret: feishuSecret }), { mode: 0o600 });
     const platformUrl = (await ns.start([process.execPath, "--import", "tsx", FAKE_PLATFORM_CLI, "--host", "127.0.0.1", "--port", "0", "--credentials-file", credsFile], {
       ready: /listening on (http:\/\/\S+)/,
       cwd: REPO_ROOT,

@@ -14,8 +14,9 @@ import type { ConfigFile, HostPayload } from "../../host/model";
 import { fillSecrets } from "../../host/render-shell";
 import { renderLighthousePayload } from "../../components/lighthouse/bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
-import { loadSpec } from "../../config/load";
+import { loadSpec } from "../../contract";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
+import type { AzureSettings } from "../../components/azure/settings";
 import { rawConfig } from "../support/stack";
 
 /**
@@ -101,7 +102,7 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
   const { spec, secretValues, runtimeToken } = await bootSpec(cloud, bridge, commit, adminPublicKey, `boot-${flavour}-${bridge}`);
 
   if (flavour === "azure") {
-    const rendered = renderAzurePayload(spec, VAULT_NAME);
+    const rendered = renderAzurePayload(spec as StackSpec<AzureSettings>, VAULT_NAME);
     const vaultSecrets: Record<string, string> = { [HOST_CONFIG_SECRET]: rendered.manifest };
     for (const id of referencedSecrets(rendered.payload.configFiles)) vaultSecrets[id] = secretValues.get(id)!;
     return { flavour, spec, payload: rendered.payload, userData: rendered.cloudConfig, vaultSecrets, configFiles: rendered.payload.configFiles, secretValues, runtimeToken };

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { deploySsh } from "../../components/ssh/deploy";
 import { renderSshPayload } from "../../components/ssh/payload";
 import { parsePreflight } from "../../components/ssh/preflight";
-import { sshSettingsSchema, type SshSettings } from "../../components/ssh/settings";
+import { SSH_PRIVATE_KEY_SECRET, sshSettingsSchema, type SshSettings } from "../../components/ssh/settings";
 import { SSH_BOOTSTRAP_COMMAND } from "../../components/ssh-bootstrap";
 import type { StackSpec } from "../../config/spec";
 import { SSHD_DROP_IN_PATH } from "../../host/host-payload";
@@ -44,7 +44,9 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
   let runtimeToken: string;
   let commit: string;
   let adminPub: string;
+  /** The host's secrets and the key Pulumi connects with. */
   const secrets = (): string[] => [...h.p.secretValues.values()];
+  const stackConfig = () => ({ cloud: "ssh", ssh: { host: HOST_ADDRESS, user: LOGIN_USER }, sshAllowedCidrs: [`${DEPLOYER_ADDRESS}/32`], sshPrivateKey: privateKey });
 
   /** One `pulumi up` of the target's program: every remote command it registers runs over SSH. */
   async function pulumiUp(s: StackSpec): Promise<void> {
@@ -61,7 +63,8 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
       "boot-ssh",
       false,
     );
-    deploySsh(s, settings, pulumi.secret(privateKey));
+    // The target's deploy (deploy.ts `deploy`) with the host key pinned after boot, as the README tells a user to.
+    deploySsh(s, settings, s.secrets.get(SSH_PRIVATE_KEY_SECRET));
     await done;
     expect(failures).toEqual([]);
   }
@@ -71,7 +74,7 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
     privateKey = readFileSync(adminKey, "utf8");
     adminPub = readFileSync(`${adminKey}.pub`, "utf8").trim();
     commit = inject("bootSources").commit;
-    const made = await bootSpec({ sshAllowedCidrs: [`${DEPLOYER_ADDRESS}/32`] }, BRIDGE, commit, adminPub, "boot-ssh-telegram");
+    const made = await bootSpec(stackConfig(), BRIDGE, commit, adminPub, "boot-ssh-telegram");
     spec = made.spec;
     runtimeToken = made.runtimeToken;
     const rendered = renderSshPayload(spec, LOGIN_USER, false);
@@ -130,6 +133,7 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
       expect(secrets().filter((s) => (r.stdout + r.stderr).includes(s)), `${r.resource}: output (logged by the provider)`).toEqual([]);
     }
     expect(secrets().filter((s) => [...fx.runs.slice(0, 1), ...fx.runs.slice(2)].some((r) => r.stdin.includes(s))), "stdin of other runs").toEqual([]);
+    expect(fx.runs[1]!.stdin.includes(privateKey.trim()), "the connection's key never reaches the host").toBe(false);
     const cmdlines = [...(await commandLines(h.c)).values()];
     expect(secrets().filter((s) => cmdlines.some((c) => c.includes(s)))).toEqual([]);
     const journal = await journalExport(h.c);
@@ -149,7 +153,7 @@ describe(`boot: ${NAME} (existing host over SSH)`, () => {
 
   it("rolls a day-2 change out over SSH (an update runs create again): new model, services restarted, healthy", async () => {
     const before = (await h.c.unitProperties(RUNTIME_UNIT)).MainPID;
-    const day2 = (await bootSpec({ sshAllowedCidrs: [`${DEPLOYER_ADDRESS}/32`] }, BRIDGE, commit, adminPub, "boot-ssh-telegram", { model: "deepseek-reasoner" })).spec;
+    const day2 = (await bootSpec(stackConfig(), BRIDGE, commit, adminPub, "boot-ssh-telegram", { model: "deepseek-reasoner" })).spec;
     const runsBefore = fx.runs.length;
     await pulumiUp(day2);
     const bootstrap = fx.runs.slice(runsBefore).find((r) => r.resource === "host-bootstrap")!;
