@@ -22,6 +22,8 @@ import { RUNTIME_TOKEN_SECRET } from "../config/spec";
 import { SERVICE_USERS } from "../host/host-payload";
 import { AGENT_USER, BRIDGE_USER, DATA_DIR, INSTALL_ROOT, INSTALL_USER, LIB_DIR, WORKSPACE_DIR } from "../host/model";
 import { offlinePreflightReport } from "../components/ssh/mocks";
+import { evaluatePolicies, planSubjects } from "../policy/evaluate";
+import { planStack, type Plan } from "../scripts/offline-plan";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
 const serviceUsers = SERVICE_USERS.map((u) => u.name);
@@ -336,5 +338,53 @@ describe("HostBootstrap under mocks: three runs, secrets only in the bootstrap's
     expect(t.update).toBeUndefined();
     expect(t.delete).toBe(SSH_BOOTSTRAP_COMMAND);
     expect(t.stdin).toBe(renderSshPayload(loadSpec(rawConfig()).spec, "deploy", false).teardown);
+  });
+});
+
+describe("the ssh target's offline plan (the real program under the offline mocks)", () => {
+  let plan: Plan;
+  let raw: Map<string, Record<string, unknown>>;
+  let dir: string;
+  let privateKey: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "ssh-plan-"));
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "plan", "-f", path.join(dir, "k")]);
+    privateKey = readFileSync(path.join(dir, "k"), "utf8");
+    raw = new Map();
+    const config = rawConfig({ cloud: "ssh", ssh: { host: "agent.example.com", user: "deploy", port: 2222, hostKey: `agent.example.com ssh-ed25519 ${HOST_KEY_BLOB}` }, sshPrivateKey: privateKey });
+    plan = await planStack({ stack: "ssh-plan", raw: config, observe: (r) => raw.set(r.name, r.inputs) });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("registers the three runs under one component, pins the normalised host key, and exports the commands with the port", () => {
+    expect(plan.resources.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "command:remote:Command host-bootstrap",
+      "command:remote:Command host-preflight",
+      "command:remote:Command host-teardown",
+      "random:index/randomPassword:RandomPassword runtime-token",
+    ]);
+    expect((raw.get("host-bootstrap")!.connection as Record<string, unknown>).hostKey).toBe(`ssh-ed25519 ${HOST_KEY_BLOB}`);
+    expect(plan.outputs.sshCommand).toBe("ssh -p 2222 deploy@agent.example.com");
+    expect(plan.outputs.sshTunnelCommand).toBe("ssh -N -L 7878:127.0.0.1:7878 -p 2222 deploy@agent.example.com");
+    expect(String(plan.outputs.nextSteps)).toContain("ssh -p 2222 deploy@agent.example.com systemctl is-active codewhale-runtime");
+    expect(plan.outputs.runtimeToken).toBe("[secret]");
+    expect(plan.artifacts["teardown.sh"]).toContain("systemctl disable --now");
+  });
+
+  it("keeps the private key and every host secret out of the plan, the outputs and the bundle; secret inputs are marked", () => {
+    const text = JSON.stringify({ resources: plan.resources, outputs: plan.outputs, artifacts: plan.artifacts });
+    const body = privateKey.split("\n").filter((l) => l && !l.startsWith("-----"))[1]!;
+    expect(text.includes(body), "the private key").toBe(false);
+    for (const fake of Object.values(FAKE_SECRETS)) expect(text.includes(fake), fake).toBe(false);
+    const secretInputs = Object.fromEntries(plan.resources.filter((r) => r.type === "command:remote:Command").map((r) => [r.name, [...r.secretInputs].sort()]));
+    expect(secretInputs).toEqual({ "host-bootstrap": ["connection", "stdin"], "host-preflight": ["connection"], "host-teardown": ["connection"] });
+    // What the provider receives: the key in the connection, the bootstrap with the secrets in its stdin.
+    expect((raw.get("host-bootstrap")!.connection as Record<string, unknown>).privateKey).toBe(privateKey);
+    expect(String(raw.get("host-bootstrap")!.stdin)).toContain(FAKE_SECRETS.telegramBotToken);
+  });
+
+  it("passes the policy pack", async () => {
+    const report = await evaluatePolicies(planSubjects(plan.resources), { allowSshFromAnywhere: false });
+    expect(report.violations).toEqual([]);
   });
 });

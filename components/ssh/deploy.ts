@@ -59,18 +59,19 @@ export function deploySsh(spec: StackSpec, settings: SshSettings, privateKey: pu
     allowedCidrs: spec.ssh.allowedCidrs,
   });
   const destination = sshDestination(settings, host);
+  // nextSteps and the runbook write `ssh <user>@<host>`: a port other than 22 travels with the user part.
+  const loginPart = settings.port === 22 ? settings.user : `-p ${settings.port} ${settings.user}`;
   const before = hostKey === undefined ? [pinHostKeyStep(settings, host)] : [];
   const outputs = {
     host: pulumi.output(host),
     sshCommand: pulumi.output(`ssh ${destination}`),
     sshTunnelCommand: pulumi.output(`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${destination}`),
-    // nextSteps writes `ssh <user>@<host>`: the port travels with the user part.
-    nextSteps: pulumi.output(nextSteps(spec, settings.port === 22 ? settings.user : `-p ${settings.port} ${settings.user}`, host, before)),
+    nextSteps: pulumi.output(nextSteps(spec, loginPart, host, before)),
     runtimeToken: pulumi.secret(runtimeToken.result),
   };
   const files: Record<string, string> = {
     ...commonArtifacts(spec, rendered.payload, [], {
-      sshUser: settings.user,
+      sshUser: loginPart,
       host,
       secretsParagraph:
         "On an existing host secrets live in env files in `/etc/codewhale` (root-only). They reach the host only inside the SSH session from the deployer: the bootstrap is the stdin of `sudo -n sh -s`, never argv, never a file on the way, never a log (the Pulumi state keeps it encrypted).",
