@@ -23,6 +23,9 @@
  *   is set (connection_unix.go). The whole connection is a provider secret (command.go: provider:"secret").
  * - dial: every dial error, authentication included, is retried with backoff up to `dialErrorLimit` times
  *   (default 10), each attempt at most `perDialTimeout` seconds (default 15) (connection.go dialWithRetry).
+ * - remote.CopyToRemote is not used: it writes a Pulumi asset to `remotePath` over SFTP as the login user
+ *   (copyController.go copyToRemote, copyTextContent), so the secrets would sit in a file the login user owns,
+ *   and its `source` is not a provider secret (copy.go CopyToRemoteInputs). stdin needs no file at all.
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";

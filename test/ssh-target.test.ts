@@ -300,6 +300,9 @@ describe("HostBootstrap under mocks: three runs, secrets only in the bootstrap's
   });
   const byName = (suffix: string) => seen.find((s) => s.name === `host-${suffix}`)!;
 
+  // connection.go SSHConfig: hostKey pinned with ssh.FixedHostKey (none: any host accepted); privateKey parsed with
+  // ssh.ParsePrivateKey; dialErrorLimit/perDialTimeout bound dialWithRetry. commandOutputs.go run: previous output
+  // goes out as env requests unless addPreviousOutputInEnv is false.
   it("registers preflight, bootstrap and teardown with the pinned host key, port and a secret private key", () => {
     expect(seen.map((s) => s.name).filter((n) => n.startsWith("host-"))).toEqual(["host-preflight", "host-bootstrap", "host-teardown"]);
     for (const s of seen.filter((x) => x.name.startsWith("host-"))) {
@@ -332,6 +335,8 @@ describe("HostBootstrap under mocks: three runs, secrets only in the bootstrap's
     expect(JSON.stringify(byName("bootstrap").inputs.connection)).toContain("1b47061264138c4ac30d75fd1eb44270");
   });
 
+  // pulumi-command v1.2.1 commandController.go: Create runs nothing without `create`, Update runs `update` or else
+  // `create` (so nothing here), Delete runs the stored `delete` with the stored stdin (commandOutputs.go run).
   it("gives the teardown a delete and no create (destroy runs it; create and update run nothing)", () => {
     const t = byName("teardown").inputs;
     expect(t.create).toBeUndefined();
