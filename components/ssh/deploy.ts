@@ -2,7 +2,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../config/spec";
 import { commonArtifacts } from "../../host/bundle";
-import { ENV_FILE_CONFIG_DIR } from "../../host/delivery";
 import { RUNTIME_PORT } from "../../host/model";
 import { createRuntimeToken, hostSecrets, nextSteps } from "../shared";
 import type { Deployment } from "../target";
@@ -34,7 +33,8 @@ export function deploySsh(spec: StackSpec, settings: SshSettings, privateKey: pu
   const hostKey = settings.hostKey !== undefined ? parseHostKey(settings.hostKey).key : undefined;
   const runtimeToken = createRuntimeToken();
   const rendered = renderSshPayload(spec, settings.user, settings.removeDataOnDestroy);
-  const secrets = hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR);
+  // The payload is built once: its config files name the secrets the host gets, the bootstrap carries them.
+  const secrets = hostSecrets(spec, runtimeToken.result, rendered.payload.configFiles);
   const ids = [...secrets.keys()].sort();
   const secretValues = pulumi.secret(pulumi.all(ids.map((id) => pulumi.output(secrets.get(id)!).apply((v) => [id, v] as const))).apply((pairs) => Object.fromEntries(pairs)));
   // Not a config problem: a preview (CI's included) never connects (commandController.go Create returns before
