@@ -24,6 +24,11 @@ export interface SecretKeyRow {
   readonly required?: boolean;
   /** The value spans lines (a private key): the single-line safety check does not apply, `pattern` does. */
   readonly multiline?: true;
+  /**
+   * A check the pattern cannot express (a private key's format and encryption): what is wrong, in words that
+   * never repeat the value, or undefined. Runs after the pattern matched.
+   */
+  readonly problem?: (value: string) => string | undefined;
 }
 
 /** A plain (non-secret) string config key a row owns. */

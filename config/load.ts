@@ -238,7 +238,7 @@ function crossChecks(contract: Contract, d: Decoded, raw: RawConfig, opts: LoadO
   }
 
   // Secrets: format-checked when readable, required when the bridge/provider rows say so.
-  const secret = (name: string, required: boolean, pattern: RegExp, expected: string, example: string, multiline = false) => {
+  const secret = (name: string, required: boolean, pattern: RegExp, expected: string, example: string, multiline = false, check?: (value: string) => string | undefined) => {
     const value = (d as Record<string, unknown>)[name] as string | undefined;
     if (opaque(name)) return;
     if (value === undefined || value === "") {
@@ -250,6 +250,9 @@ function crossChecks(contract: Contract, d: Decoded, raw: RawConfig, opts: LoadO
     // Never echo the value: describe the problem only.
     if (!pattern.test(value) || (!multiline && unsafeCharacterProblem(value))) {
       add([name], "does not look right (value not shown)", expected, setCommand([name], example, true));
+    } else {
+      const problem = check?.(value);
+      if (problem) add([name], `${problem} (value not shown)`, expected, setCommand([name], example, true));
     }
   };
   if (provider && !provider.unusable) {
@@ -266,7 +269,7 @@ function crossChecks(contract: Contract, d: Decoded, raw: RawConfig, opts: LoadO
   // Only the selected rows' keys are checked: a stale value of another bridge or target is never used (nor
   // sent anywhere), so it must not block a deploy.
   for (const s of [...(bridge?.secrets ?? []), ...(target?.secretKeys ?? [])]) {
-    secret(s.configKey, s.required ?? true, s.pattern, s.expected, "<value>", s.multiline === true);
+    secret(s.configKey, s.required ?? true, s.pattern, s.expected, "<value>", s.multiline === true, s.problem);
   }
   for (const req of bridge?.plainKeys ?? []) {
     const value = d[req.key];

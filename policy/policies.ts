@@ -2,7 +2,7 @@
 import type { AgentPolicy, StackPolicy } from "./agent-policy";
 import { backupRolesForBackupVault, keyVaultRbacPurgeProtection, noPasswordLogin, roleAssignmentReadSecretsOnly, vmManagedIdentity } from "./host-access-policies";
 import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "./network-policies";
-import { noSecretInUserData, secretInputsAreSecrets } from "./secret-policies";
+import { noSecretInUserData, remoteCommandStdin, secretInputsAreSecrets } from "./secret-policies";
 
 export const PACK_NAME = "codewhale-remote";
 
@@ -17,6 +17,7 @@ export const agentPolicies: readonly AgentPolicy[] = [
   roleAssignmentReadSecretsOnly,
   noSecretInUserData,
   secretInputsAreSecrets,
+  remoteCommandStdin,
 ];
 
 /** Rules over several resources at once (CrossGuard stack policies), after the resource policies. */

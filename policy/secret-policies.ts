@@ -8,6 +8,9 @@ import { isSecretAt, valueAt } from "./agent-policy";
 import { decodeHostText, type HostTextEncoding } from "./host-text";
 import { findSecretLookingValues } from "./secret-scan";
 
+/** What a host-bootstrap run over SSH executes (components/ssh-bootstrap.ts): its stdin is the bootstrap. */
+const SSH_BOOTSTRAP_COMMAND = "sudo -n sh -s";
+
 /** Where each resource type carries text that reaches the host in clear (stored by the cloud, readable by its readers). */
 const CLEAR_HOST_TEXT: Readonly<Record<string, readonly { path: string; encoding: HostTextEncoding }[]>> = {
   "azure-native:compute:VirtualMachine": [
@@ -67,5 +70,37 @@ export const secretInputsAreSecrets: AgentPolicy = {
     return (SECRET_INPUTS[subject.type] ?? [])
       .filter((path) => valueAt(subject.props, path) !== undefined && !isSecretAt(subject, path))
       .map((path) => `${path} carries a secret but is not a Pulumi secret (it would sit in clear in the state and in previews)`);
+  },
+};
+
+/**
+ * Remote commands over SSH (pulumi-command `remote.Command`): the stdin of a bootstrap run (`create` or
+ * `update` is `sudo -n sh -s`) writes the env files with every secret, so it is a Pulumi secret (the provider marks only
+ * `connection` secret: command.go CommandInputs); every other stdin (the preflight; the teardown, whose `delete` is the same command but whose stdin is
+ * the teardown script) is plain, and
+ * plain text carries no secret-looking value. The provider logs a run's output and puts it in its error, never the
+ * stdin, so stdin is where a secret may travel and nowhere else.
+ */
+export const remoteCommandStdin: AgentPolicy = {
+  name: "remote-command-stdin",
+  description: "A remote command that runs the host bootstrap has a secret stdin; any other remote command's stdin and command lines hold no secret-looking value.",
+  enforcementLevel: "mandatory",
+  resourceTypes: ["command:remote:Command"],
+  remediationSteps: "Send secrets only in the bootstrap's stdin, wrapped in pulumi.secret(...); never in create/update/delete or another command's stdin.",
+  check: async (subject) => {
+    const problems: string[] = [];
+    const runsBootstrap = ["create", "update"].some((k) => valueAt(subject.props, k) === SSH_BOOTSTRAP_COMMAND);
+    const stdin = valueAt(subject.props, "stdin");
+    const secretStdin = isSecretAt(subject, "stdin");
+    // Undefined secretness (CrossGuard: pulumi/pulumi-policy#241) leaves this half to the offline plan.
+    if (runsBootstrap && stdin !== undefined && secretStdin === false) {
+      problems.push("stdin runs the host bootstrap with secrets but is not a Pulumi secret (it would sit in clear in the state and in previews)");
+    }
+    for (const path of ["create", "update", "delete", ...(secretStdin === true ? [] : ["stdin"])]) {
+      const value = valueAt(subject.props, path);
+      if (value === undefined || value === null || isSecretAt(subject, path)) continue;
+      for (const f of await findSecretLookingValues(String(value), path)) problems.push(`${path} line ${f.line}: ${f.kind}`);
+    }
+    return problems;
   },
 };

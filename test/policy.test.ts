@@ -32,7 +32,7 @@ import {
 import { inboundSshOnly, runtimePortClosed, sshNotWorldOpen, sshWorldOpenOptIn } from "../policy/network-policies";
 import { agentPolicies, stackPolicies } from "../policy/policies";
 import { findSecretLookingValues, secretEnvNames } from "../policy/secret-scan";
-import { noSecretInUserData, secretInputsAreSecrets } from "../policy/secret-policies";
+import { noSecretInUserData, remoteCommandStdin, secretInputsAreSecrets } from "../policy/secret-policies";
 import { policyContextFromConfig } from "../policy/stack-opt-in";
 import { planStack, type Plan } from "../scripts/offline-plan";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
@@ -391,6 +391,29 @@ describe("secret-inputs-are-secrets", () => {
 
   it("is not applicable where secretness is invisible (CrossGuard)", async () => {
     expect(await secretInputsAreSecrets.check(tat(undefined), CLOSED)).toEqual({ notApplicable: expect.stringContaining("npm run plan -- --policy") });
+  });
+});
+
+describe("remote-command-stdin", () => {
+  const REMOTE = "command:remote:Command";
+  const bootstrap = `#!/bin/sh\nwrite_file /etc/codewhale/bridge.env <<'EOF'\nTELEGRAM_BOT_TOKEN=${FAKE_SECRETS.telegramBotToken}\nEOF\n`;
+
+  it("passes a bootstrap run whose stdin is a secret, and plain preflight/teardown runs", async () => {
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { create: "sudo -n sh -s", stdin: "[secret]" }, { secretPaths: ["stdin"] }))).toEqual([]);
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { create: "sh -s", stdin: "# codewhale-remote preflight\necho ok\n" }))).toEqual([]);
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { delete: "sudo -n sh -s", stdin: "#!/bin/sh\nsystemctl disable --now codewhale-runtime.service\n" }))).toEqual([]);
+  });
+
+  it("fails a bootstrap run with a plain stdin, and a secret in any plain command or stdin", async () => {
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { create: "sudo -n sh -s", stdin: bootstrap }))).toEqual([
+      expect.stringContaining("stdin runs the host bootstrap with secrets but is not a Pulumi secret"),
+      expect.stringMatching(/^stdin line 3: /),
+    ]);
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { create: `echo TELEGRAM_BOT_TOKEN=${FAKE_SECRETS.telegramBotToken} > /tmp/x` }))).toEqual([expect.stringMatching(/^create line 1: /)]);
+  });
+
+  it("leaves the secretness half to the offline plan where it is invisible (CrossGuard), and still scans", async () => {
+    expect(await violations(remoteCommandStdin, subject(REMOTE, { create: "sudo -n sh -s", stdin: "#!/bin/sh\n" }, { secretPaths: undefined }))).toEqual([]);
   });
 });
 

@@ -1,10 +1,10 @@
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import type { StackSpec } from "../../config/spec";
 import { buildHostPayload } from "../../host/host-payload";
 import { fillLateValues, lateValue, type AuthorizedKeys, type ConfigFile, type HostPayload, type SecretDelivery } from "../../host/model";
 import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../host/render-shell";
+import { sshBootstrapCommand } from "../ssh-bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
@@ -91,8 +91,7 @@ export function renderKeyPrelude(keys: AuthorizedKeys): string {
   ].join("\n");
 }
 
-/** The command the deployer's SSH session runs: the bootstrap arrives on stdin, never in argv. */
-export const SSH_BOOTSTRAP_COMMAND = "sudo -n sh -s";
+export { SSH_BOOTSTRAP_COMMAND } from "../ssh-bootstrap";
 /**
  * How often the SSH delivery dials before giving up (pulumi-command's remote connection retries every dial
  * error, authentication included, with backoff: connection.go dialWithRetry): covers the minute or two in which
@@ -204,21 +203,14 @@ export class HostBootstrap extends pulumi.ComponentResource {
         if (!h) throw new Error("the ssh delivery needs the instance's public address, and the provider reported none");
         return h;
       });
-      // pulumi-command v1.2.1 (provider/pkg/provider/remote): the bootstrap goes in as stdin of one SSH session
-      // (never argv, never a file in a cloud record); the host key is checked with ssh.FixedHostKey (connection.go
-      // SSHConfig, which accepts any host without `hostKey`, hence the pin); authentication is the deployer's
-      // ssh-agent (SSH_AUTH_SOCK, the provider's default). An update runs `create` again (commandController.go
-      // Update), so every change of the bootstrap rolls out; a new system image replaces it (triggers).
-      new command.remote.Command(
+      // The shared SSH delivery (components/ssh-bootstrap.ts, which cites pulumi-command's behaviour): stdin of
+      // `sudo -n sh -s`, the host key pinned (without one the provider accepts any host), authentication by the
+      // deployer's ssh-agent (no privateKey). Every change of the bootstrap is an update, which re-runs it; a new
+      // system image replaces it (triggers).
+      sshBootstrapCommand(
         `${name}-bootstrap-ssh`,
-        {
-          connection: { host, user: ssh.user, hostKey: ssh.hostKey, dialErrorLimit: SSH_DIAL_ATTEMPTS, perDialTimeout: 15 },
-          create: SSH_BOOTSTRAP_COMMAND,
-          stdin: filled,
-          triggers: [args.systemImage],
-          logging: "stdoutAndStderr",
-        },
-        { parent: this, dependsOn: [invocation, ...args.runAfter], additionalSecretOutputs: ["stdin"] },
+        { endpoint: { host, user: ssh.user, hostKey: ssh.hostKey, dialErrorLimit: SSH_DIAL_ATTEMPTS }, bootstrap: filled, triggers: [args.systemImage] },
+        { parent: this, dependsOn: [invocation, ...args.runAfter] },
       );
     }
     this.registerOutputs({ invocationId: this.invocationId });

@@ -61,8 +61,18 @@ export interface BootedHost {
   destroy(): Promise<void>;
 }
 
+export interface BootOptions {
+  /** More addresses on the namespace's lo (the container's own): e.g. the host's and the deployer's for SSH. */
+  readonly addresses?: readonly string[];
+  /**
+   * How the payload reaches the booted host, in place of running `p.bootstrap` as a cloud's command agent would
+   * (the ssh target: its own commands over SSH from the namespace). Returns what the run printed.
+   */
+  readonly deploy?: (c: Container, ns: NetworkNamespace) => Promise<string>;
+}
+
 /** `adminKey`: the private key of the stack's sshPublicKey, on this machine; root in the container holds a copy. */
-export async function bootHost(p: BootPayload, baseRoot: string, sources: InstallSources, adminKey: string): Promise<BootedHost> {
+export async function bootHost(p: BootPayload, baseRoot: string, sources: InstallSources, adminKey: string, opts: BootOptions = {}): Promise<BootedHost> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "codewhale-boot-host-"));
   const ns = NetworkNamespace.create();
   let c: Container | undefined;
@@ -75,7 +85,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     }
   };
   try {
-    for (const address of HOST_ENDPOINT_ADDRESSES) ns.addAddress(address);
+    for (const address of [...HOST_ENDPOINT_ADDRESSES, ...(opts.addresses ?? [])]) ns.addAddress(address);
     await ns.start([process.execPath, HOST_ENDPOINTS_FIXTURE, ...HOST_ENDPOINT_ADDRESSES], { ready: /listening on / });
     const files: FileSpec[] = [
       { path: FIXTURE_RELEASES, from: sources.releases },
@@ -139,7 +149,9 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
       throw new Error(`cloud-init did not finish cleanly: status '${ci.status}', exit ${ci.code}\n${ci.errors.join("\n")}\n${ci.long}`);
     }
     let bootstrapOutput: string | undefined;
-    if (p.bootstrap !== undefined) {
+    if (opts.deploy) {
+      bootstrapOutput = await opts.deploy(c, ns);
+    } else if (p.bootstrap !== undefined) {
       const r = await runBootstrap(c, p.bootstrap);
       if (r.code !== 0) throw new Error(`bootstrap failed (exit ${r.code})\n${r.stdout}\n${r.stderr}`);
       bootstrapOutput = r.stdout + r.stderr;

@@ -21,8 +21,11 @@ import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import type { AzureSettings } from "../../components/azure/settings";
 import { rawConfig } from "../support/stack";
 
-/** "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs). */
-export type Flavour = "azure" | "shell";
+/**
+ * "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs);
+ * "ssh": the bootstrap sent over SSH by the existing-host target's own commands (ssh.boot.test.ts).
+ */
+export type Flavour = "azure" | "shell" | "ssh";
 export const FLAVOURS: readonly Flavour[] = ["azure", "shell"];
 
 /** Where the test puts its fixtures inside the container; the stack config points the installer here. */
@@ -58,11 +61,18 @@ const resolve = (o: pulumi.Output<string>): Promise<string> => new Promise((r) =
 const VAULT_NAME = "cwboottest-fixture";
 
 
-/** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
-export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
-  // Each flavour as its target renders it, with the target's own stand-in config (its row's sampleConfig).
-  const target = cloudTargets[flavour === "azure" ? "azure" : "lighthouse"]!;
-  const cloud = { cloud: target.id, ...target.sampleConfig };
+/**
+ * A boot stack's spec and its secret values: `cloud` are the cloud's keys, the rest points the installer at the
+ * fixtures. `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's.
+ */
+export async function bootSpec(
+  cloud: Readonly<Record<string, unknown>>,
+  bridge: string,
+  commit: string,
+  adminPublicKey: string,
+  stack: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+): Promise<{ spec: StackSpec; secretValues: Map<string, string>; runtimeToken: string }> {
   const { spec } = loadSpec(
     rawConfig(
       {
@@ -76,14 +86,24 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
         chatAllowlist: ["123456789"],
         // No data disk: a container has no block devices to hand out (see README, Boot test).
         azure: { dataDiskSizeGb: 0 },
+        ...overrides,
       },
-      `boot-${flavour}-${bridge}`,
+      stack,
     ),
   );
   // Recognisable (the leak checks grep for it) and alphanumeric, like the generated one.
   const runtimeToken = `boottestRuntimeToken${randomBytes(14).toString("hex")}`;
   const secretValues = new Map<string, string>([[RUNTIME_TOKEN_SECRET, runtimeToken]]);
   for (const [id, out] of spec.secrets) secretValues.set(id, await resolve(out));
+  return { spec, secretValues, runtimeToken };
+}
+
+/** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
+export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
+  // Each flavour as its target renders it, with the target's own stand-in config (its row's sampleConfig).
+  const target = cloudTargets[flavour === "azure" ? "azure" : "lighthouse"]!;
+  const cloud = { cloud: target.id, ...target.sampleConfig };
+  const { spec, secretValues, runtimeToken } = await bootSpec(cloud, bridge, commit, adminPublicKey, `boot-${flavour}-${bridge}`);
 
   if (flavour === "azure") {
     const rendered = renderAzurePayload(spec as StackSpec<AzureSettings>, VAULT_NAME);
