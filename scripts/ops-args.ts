@@ -1,7 +1,7 @@
 /**
  * The operator verbs' command line (`npm run ops -- <verb> ...`), checked before anything connects: the verb, its
  * arguments, the stack and the SSH target. Pure functions; scripts/ops.ts runs them. The host's wrapper
- * (cloud-init/assets/ops.mjs) checks the same words again against what it knows (its own unit list): this side
+ * (host/assets/ops.mjs) checks the same words again against what it knows (its own unit list): this side
  * refuses what can never be right, so a typo costs no SSH round trip and nothing odd is ever sent.
  */
 import { parseArgs } from "node:util";

@@ -9,7 +9,7 @@
  * 255 when SSH cannot connect.
  */
 import { spawnSync } from "node:child_process";
-import { OPS_COMMAND } from "../cloud-init/units";
+import { OPS_COMMAND } from "../host/units";
 import { OpsUsageError, USAGE, backupArgv, parseOpsArgs, printable, sshArgv, sshTarget, type OpsRequest, type StackOutputs } from "./ops-args";
 
 function stackOutputs(stack: string): StackOutputs {

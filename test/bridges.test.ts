@@ -9,11 +9,11 @@
 import { describe, expect, it } from "vitest";
 import { FEISHU_APP_ID_PATTERN } from "../bridges/feishu";
 import { findBridge } from "../bridges/registry";
-import { ENV_FILE_CONFIG_DIR } from "../cloud-init/delivery";
-import { buildConfigFiles } from "../cloud-init/host-payload";
-import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../cloud-init/model";
-import { bridgeStateDir } from "../cloud-init/units";
-import { loadSpec } from "../config/load";
+import { ENV_FILE_CONFIG_DIR } from "../host/delivery";
+import { buildConfigFiles } from "../host/host-payload";
+import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../host/model";
+import { bridgeStateDir } from "../host/units";
+import { loadSpec } from "../contract";
 import { envFileOf, fakeSecretValues, fixtureBridgeConfig, larkSdkFixtureVerdict, runFixtureValidator, runValidatorScript } from "./support/bridge-fixtures";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -107,7 +107,7 @@ describe.each(["feishu", "telegram"])("the %s bridge reads what the program writ
       groupPrefix: spec.chat.groupPrefix,
       threadMapPath: `${bridgeStateDir(bridge)}/thread-map.json`,
       ...(bridgeId === "feishu"
-        ? { appId: spec.chat.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.chat.feishuDomain }
+        ? { appId: spec.bridgeValues.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.bridgeValues.feishuDomain }
         : { botToken: FAKE_SECRETS.telegramBotToken }),
     });
   });

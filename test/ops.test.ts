@@ -1,6 +1,6 @@
 /**
  * The operator verbs: what both sides refuse before anything runs (the CLI, scripts/ops-args.ts, before it
- * connects; the host's wrapper, cloud-init/assets/ops.mjs, before it acts), how the CLI reaches the host (the
+ * connects; the host's wrapper, host/assets/ops.mjs, before it acts), how the CLI reaches the host (the
  * system ssh, strict host keys, the wrapper's fixed path), where backup-now goes on each target, and what the
  * payload puts on the host for it. The boot test runs every verb against a booted host over real SSH.
  */
@@ -9,11 +9,11 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { envFileDelivery, keyVaultDelivery } from "../cloud-init/delivery";
-import { buildHostPayload } from "../cloud-init/host-payload";
-import { LIB_DIR } from "../cloud-init/model";
-import { HEALTH_CHECK_UNIT, OPS_COMMAND, OPS_CONFIG, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER } from "../cloud-init/units";
-import { loadSpec } from "../config/load";
+import { envFileDelivery, keyVaultDelivery } from "../host/delivery";
+import { buildHostPayload } from "../host/host-payload";
+import { LIB_DIR } from "../host/model";
+import { HEALTH_CHECK_UNIT, OPS_COMMAND, OPS_CONFIG, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER } from "../host/units";
+import { loadSpec } from "../contract";
 import { MAX_LOG_LINES, OpsUsageError, backupArgv, parseOpsArgs, printable, sshArgv, sshTarget, type OpsRequest } from "../scripts/ops-args";
 import { bridgeIds } from "../bridges/registry";
 import { modelProviders } from "../config/model-providers";
@@ -27,7 +27,7 @@ interface OpsModule {
   secretsIn(texts: string[], names: string[]): string[];
   cleaner(secrets: string[]): (t: string) => string;
 }
-const SCRIPT = path.resolve(__dirname, "../cloud-init/assets/ops.mjs");
+const SCRIPT = path.resolve(__dirname, "../host/assets/ops.mjs");
 let ops: OpsModule;
 beforeAll(async () => {
   ops = (await import(SCRIPT)) as OpsModule;
@@ -179,7 +179,7 @@ describe("the ops wrapper in the host payload", () => {
     expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/usr\/local\/lib\/codewhale-remote\/watchdog\.mjs \S+ --check$/m);
     const sandbox = (t: string) => t.split("\n").filter((l) => !/^(Description|ExecStart|TimeoutStartSec)=/.test(l));
     expect(sandbox(unit)).toEqual(sandbox(gate));
-    expect(readFileSync(path.resolve(__dirname, "../cloud-init/assets/watchdog.mjs"), "utf8")).toMatch(/if \(process\.argv\[3\] === '--check'\) \{\n\s+process\.exitCode = await checkNow/);
+    expect(readFileSync(path.resolve(__dirname, "../host/assets/watchdog.mjs"), "utf8")).toMatch(/if \(process\.argv\[3\] === '--check'\) \{\n\s+process\.exitCode = await checkNow/);
   });
 });
 

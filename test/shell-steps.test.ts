@@ -13,8 +13,8 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HostFile } from "../cloud-init/model";
-import { APT_LOCK_WAIT_SECONDS, PACK_ABOVE_BYTES, renderAuthorizedKeys, renderPackageStep, renderProgramFiles } from "../cloud-init/render-shell";
+import type { HostFile } from "../host/model";
+import { APT_LOCK_WAIT_SECONDS, PACK_ABOVE_BYTES, renderAuthorizedKeys, renderPackageStep, renderProgramFiles } from "../host/render-shell";
 import { packedFiles } from "./support/packed-files";
 
 let dir: string;

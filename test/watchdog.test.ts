@@ -1,5 +1,5 @@
 /**
- * The host's watchdog (cloud-init/assets/watchdog.mjs): its decision (what looks stuck, when it is restarted,
+ * The host's watchdog (host/assets/watchdog.mjs): its decision (what looks stuck, when it is restarted,
  * the back-off, which alerts go out and which are held back), how it reads the bridge's sockets, and how it
  * writes to the owner through each platform's API (against the fake platform of test/fixtures), never logging
  * a secret. The boot test runs the same script on a booted host.
@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildHostPayload } from "../cloud-init/host-payload";
-import { renderShellBootstrap } from "../cloud-init/render-shell";
-import { envFileDelivery, keyVaultDelivery } from "../cloud-init/delivery";
-import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../cloud-init/units";
-import { loadSpec } from "../config/load";
+import { buildHostPayload } from "../host/host-payload";
+import { renderShellBootstrap } from "../host/render-shell";
+import { envFileDelivery, keyVaultDelivery } from "../host/delivery";
+import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../host/units";
+import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { packedFiles } from "./support/packed-files";
 import { rawConfig } from "./support/stack";
@@ -27,7 +27,7 @@ interface WatchdogModule {
   redactor(secrets: string[]): (t: string) => string;
 }
 // The script is plain ESM for the host's node, imported as it is (by a path tsc does not resolve: it has no types).
-const SCRIPT: string = path.resolve(__dirname, "../cloud-init/assets/watchdog.mjs");
+const SCRIPT: string = path.resolve(__dirname, "../host/assets/watchdog.mjs");
 let wd: WatchdogModule;
 let S: Record<string, number>;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { OPS_COMMAND } from "../cloud-init/units";
+import { OPS_COMMAND } from "../host/units";
 
 const root = path.resolve(__dirname, "..");
 const bin = path.join(__dirname, "fixtures/bin");

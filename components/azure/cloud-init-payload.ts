@@ -1,11 +1,12 @@
 import { gzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../config/spec";
-import { hostConfigManifest, keyVaultDelivery } from "../../cloud-init/delivery";
-import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { HostPayload } from "../../cloud-init/model";
-import { renderCloudConfig } from "../../cloud-init/render-cloud-config";
+import { hostConfigManifest, keyVaultDelivery } from "../../host/delivery";
+import { buildHostPayload } from "../../host/host-payload";
+import type { HostPayload } from "../../host/model";
+import { renderCloudConfig } from "../../host/render-cloud-config";
 import { AZURE_DATA_DEVICES } from "./agent-vm";
+import type { AzureSettings } from "./settings";
 
 /**
  * How long the rollout waits for a first boot's cloud-init (package_update + packages; the units start with
@@ -21,7 +22,7 @@ export const ROLLOUT_MARGIN_SECONDS = 300;
 export const CUSTOM_DATA_LIMIT = 64 * 1024;
 
 export interface CloudInitPayloadArgs {
-  readonly spec: StackSpec;
+  readonly spec: StackSpec<AzureSettings>;
   readonly vaultName: pulumi.Input<string>;
 }
 
@@ -61,12 +62,12 @@ export function rolloutTimeBudget(payload: HostPayload): { readonly perUnit: Rea
 }
 
 /** Pure rendering, separate from the component so tests and the bundle call it directly. */
-export function azureHostPayload(spec: StackSpec, vaultName: string): HostPayload {
-  const dataDevices = spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
+export function azureHostPayload(spec: StackSpec<AzureSettings>, vaultName: string): HostPayload {
+  const dataDevices = spec.target.settings.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
   return buildHostPayload(spec, {
     delivery: keyVaultDelivery(`https://${vaultName}.vault.azure.net`),
     dataDevices,
-    sshLoginUser: spec.azure.adminUsername,
+    sshLoginUser: spec.target.settings.adminUsername,
     // Azure patches the OS itself (patchMode AutomaticByPlatform on the VM).
     unattendedUpgrades: false,
   });
@@ -76,11 +77,11 @@ export function azureHostPayload(spec: StackSpec, vaultName: string): HostPayloa
  * The rollout run command's time limit for this stack. Known before the vault name (no unit timeout depends
  * on it), so it can also size the Pulumi operation timeout, which takes no Output.
  */
-export function azureRolloutTimeoutSeconds(spec: StackSpec): number {
+export function azureRolloutTimeoutSeconds(spec: StackSpec<AzureSettings>): number {
   return rolloutTimeBudget(azureHostPayload(spec, "budget")).total;
 }
 
-export function renderAzurePayload(spec: StackSpec, vaultName: string): RenderedAzurePayload {
+export function renderAzurePayload(spec: StackSpec<AzureSettings>, vaultName: string): RenderedAzurePayload {
   const payload = azureHostPayload(spec, vaultName);
   const cloudConfig = renderCloudConfig(payload);
   // mtime 0 and a fixed level keep the bytes identical run to run (a diff would replace the VM).

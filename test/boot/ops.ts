@@ -1,7 +1,7 @@
 /**
  * The boot test's specification of the operator verbs: `npm run ops` (scripts/ops.ts) on the test machine, over
  * the real ssh client with the admin key, strict host key checking against the container's own host key, to the
- * host's wrapper (cloud-init/assets/ops.mjs) through the admin user's `sudo -n`. Each verb works; bad verbs and
+ * host's wrapper (host/assets/ops.mjs) through the admin user's `sudo -n`. Each verb works; bad verbs and
  * arguments are refused by the CLI before it connects, and by the wrapper itself when they reach it (raw ssh, or a
  * forced-command key); the agent's side is the escape suite's (escape-attacks.sh: the wrapper is not in its reach).
  */
@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { DATA_DIR } from "../../cloud-init/model";
-import { bridgeUnitName, OPS_COMMAND, RUNTIME_UNIT } from "../../cloud-init/units";
+import { DATA_DIR } from "../../host/model";
+import { bridgeUnitName, OPS_COMMAND, RUNTIME_UNIT } from "../../host/units";
 import { ADMIN_KEY, waitHealthy, type BootedHost } from "./boot-host";
 import { FIXTURE_VERSION } from "./payloads";
 

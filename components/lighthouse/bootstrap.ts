@@ -2,9 +2,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import type { StackSpec } from "../../config/spec";
-import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { AuthorizedKeys, HostPayload, SecretDelivery } from "../../cloud-init/model";
-import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { buildHostPayload } from "../../host/host-payload";
+import type { AuthorizedKeys, HostPayload, SecretDelivery } from "../../host/model";
+import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../host/render-shell";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
@@ -102,7 +102,7 @@ export function tatDescription(blueprintId: string): string {
   return text;
 }
 
-export interface CloudInitPayloadArgs {
+export interface HostBootstrapArgs {
   readonly spec: StackSpec;
   readonly delivery: SecretDelivery;
   /** Login user and keys the bootstrap installs. */
@@ -140,14 +140,15 @@ export interface CloudInitPayloadArgs {
  * provider while TAT answers ResourceUnavailable.* (agent not online yet, instance not running:
  * tccommon.RetryError, up to TENCENTCLOUD_WRITE_RETRY_TIMEOUT minutes, default 5).
  */
-export class CloudInitPayload extends pulumi.ComponentResource {
+export class HostBootstrap extends pulumi.ComponentResource {
   readonly rendered: pulumi.Output<RenderedLighthousePayload>;
   readonly invocationId: pulumi.Output<string>;
   /** ssh delivery only: true while no host key is pinned, so the host has its SSH key but no bootstrap yet. */
   readonly awaitingHostKey: boolean;
 
-  constructor(name: string, args: CloudInitPayloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("codewhale-remote:lighthouse:CloudInitPayload", name, {}, opts);
+  constructor(name: string, args: HostBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Once named CloudInitPayload (the payload is a shell bootstrap, not cloud-init): the alias keeps deployed stacks' URNs.
+    super("codewhale-remote:lighthouse:HostBootstrap", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "codewhale-remote:lighthouse:CloudInitPayload" }] });
     this.rendered = pulumi.output(args.dataDevices).apply((devices) => renderLighthousePayload(args.spec, args.delivery, devices, args.authorizedKeys));
     const filled = pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => fillSecrets(r.bootstrap, new Map(Object.entries(values)))));
     // Kept secret whatever it carries: the record in TAT is what must never hold secrets in the ssh delivery,

@@ -249,7 +249,7 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
   ];
   const bridgeEnv: EnvEntry[] = [
     ...literal(
-      bridge.env({ runtimeUrl: RUNTIME_URL, workspace: WORKSPACE_DIR, model: spec.model, stateDir: bridgeStateDir(bridge), settings: spec.chat }),
+      bridge.env({ runtimeUrl: RUNTIME_URL, workspace: WORKSPACE_DIR, model: spec.model, stateDir: bridgeStateDir(bridge), settings: spec.chat, values: spec.bridgeValues }),
     ),
     ...bridge.runtimeTokenEnv.map((name) => ({ name, secret: RUNTIME_TOKEN_SECRET })),
     ...bridge.secrets.flatMap((s) => s.env.map((name) => ({ name, secret: s.secretId }))),

@@ -40,7 +40,7 @@ export const UPGRADE_GATE_UNIT = "codewhale-upgrade-gate.service";
 export const ROLLBACK_UNIT = "codewhale-rollback.service";
 /** The upgrade gate's checks once, on demand (the ops verb upgrade-check): no rollback, no alert. */
 export const HEALTH_CHECK_UNIT = "codewhale-health-check.service";
-/** The operator verbs' wrapper (cloud-init/assets/ops.mjs) and what it knows of this host. */
+/** The operator verbs' wrapper (host/assets/ops.mjs) and what it knows of this host. */
 export const OPS_COMMAND = `${LIB_DIR}/ops.mjs`;
 export const OPS_CONFIG = `${LIB_DIR}/ops.json`;
 /**
@@ -236,7 +236,7 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
 }
 
 /**
- * One check of the whole host (cloud-init/assets/watchdog.mjs): root, to restart units; reads the bridge's env
+ * One check of the whole host (host/assets/watchdog.mjs): root, to restart units; reads the bridge's env
  * file through systemd (the platform credentials it needs for liveness and alerts never reach argv); writes only
  * its own StateDirectory. Not ordered after the services and not requiring them: it must also run (and report)
  * when they never came up.

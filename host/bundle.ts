@@ -192,7 +192,7 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
   const bridgeUnit = bridgeUnitName(spec.bridge);
   const storeCredentials = [
     ...spec.bridge.secrets.map((s) => `pulumi config set --secret ${s.configKey} <value>`),
-    ...spec.bridge.requiredConfig.map((r) => `pulumi config set ${r.key} <value>`),
+    ...spec.bridge.plainKeys.filter((r) => r.required).map((r) => `pulumi config set ${r.key} <value>`),
   ];
   const manualUnit = manual.files.find((f) => f.path === `/etc/systemd/system/${DATA_UNIT}`)?.content ?? "";
   const execStart = /^ExecStart=(.*)$/m.exec(manualUnit)?.[1];
