@@ -161,14 +161,13 @@ export function sshArgv(req: OpsRequest, target: { host: string; user: string },
   ];
 }
 
-/** The on-demand backup's inputs, as the Azure target exports them when Azure Backup is on (output dataDiskBackup). */
-export interface DataDiskBackup {
-  readonly resourceGroupName: string;
-  readonly vaultName: string;
-  readonly backupInstanceName: string;
-  readonly ruleName: string;
-  readonly retentionTag?: string;
-}
+/**
+ * The Azure target's backup policy names its one rule and its retention tag so (the backup-instance's policy in
+ * the Azure target's disk backup component); the stack exports the vault, its group and the instance as
+ * backupVaultName, backupResourceGroupName and backupInstanceName when Azure Backup is on.
+ */
+export const BACKUP_RULE_NAME = "BackupOnSchedule";
+export const BACKUP_RETENTION_TAG = "Default";
 
 /** An Azure resource name part: what az takes as a plain argument. */
 const AZURE_NAME = /^[A-Za-z0-9][A-Za-z0-9._()-]{0,259}$/;
@@ -180,29 +179,26 @@ const AZURE_NAME = /^[A-Za-z0-9][A-Za-z0-9._()-]{0,259}$/;
  * rights on the Backup vault. Other targets, or Azure without backup: what exists instead, as an error.
  */
 export function backupArgv(stack: string, outputs: StackOutputs): string[] {
-  const b = outputs.dataDiskBackup as Partial<DataDiskBackup> | undefined;
-  if (b === undefined || b === null) {
+  if (outputs.backupVaultName === undefined) {
     if (typeof outputs.keyVaultName === "string") {
-      fail(`backup-now: stack ${stack} has no Azure Backup for its data disk (no dataDiskBackup output): turn Azure Backup on for the stack and pulumi up, or snapshot the disk yourself (az snapshot create --source <data disk id> ...)`);
+      fail(`backup-now: stack ${stack} has no Azure Backup for its workspace disk (no backupVaultName output): turn it on (pulumi config set --path azure.backup true; it needs a data disk) and pulumi up, or snapshot the disk yourself (az snapshot create --source <disk id> ...)`);
     }
     if (typeof outputs.instanceId === "string") {
       fail(`backup-now: stack ${stack} is on Lighthouse, where this CLI takes no backup: Lighthouse keeps backup points of data disks (its API's CreateDiskBackup, e.g. tccli lighthouse CreateDiskBackup --DiskId <lhdisk-...>; or the console's disk backups); see the README's Backups`);
     }
-    fail(`backup-now: stack ${stack} has no backup this CLI can take (no dataDiskBackup output); use your provider's disk snapshots`);
+    fail(`backup-now: stack ${stack} has no backup this CLI can take (no backupVaultName output); use your provider's disk snapshots`);
   }
-  const names = { resourceGroupName: b!.resourceGroupName, vaultName: b!.vaultName, backupInstanceName: b!.backupInstanceName, ruleName: b!.ruleName };
+  const names = { backupResourceGroupName: outputs.backupResourceGroupName, backupVaultName: outputs.backupVaultName, backupInstanceName: outputs.backupInstanceName };
   for (const [k, val] of Object.entries(names)) {
-    if (typeof val !== "string" || !AZURE_NAME.test(val)) fail(`backup-now: stack ${stack} output dataDiskBackup.${k} is ${JSON.stringify(val)}, not an Azure name`);
+    if (typeof val !== "string" || !AZURE_NAME.test(val)) fail(`backup-now: stack ${stack} output ${k} is ${JSON.stringify(val)}, not an Azure name`);
   }
-  const tag = b!.retentionTag ?? "Default";
-  if (!AZURE_NAME.test(tag)) fail(`backup-now: stack ${stack} output dataDiskBackup.retentionTag is ${JSON.stringify(tag)}, not a tag name`);
   return [
     "dataprotection", "backup-instance", "adhoc-backup",
-    "--resource-group", names.resourceGroupName!,
-    "--vault-name", names.vaultName!,
-    "--name", names.backupInstanceName!,
-    "--rule-name", names.ruleName!,
-    "--retention-tag-override", tag,
+    "--resource-group", names.backupResourceGroupName as string,
+    "--vault-name", names.backupVaultName as string,
+    "--name", names.backupInstanceName as string,
+    "--rule-name", BACKUP_RULE_NAME,
+    "--retention-tag-override", BACKUP_RETENTION_TAG,
   ];
 }
 

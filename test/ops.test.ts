@@ -255,17 +255,18 @@ describe("the CLI: checked before it connects", () => {
 });
 
 describe("backup-now: where the backup is taken, per target", () => {
-  const backup = { resourceGroupName: "rg-cw", vaultName: "bv-cw", backupInstanceName: "cw-data-bi", ruleName: "BackupDaily" };
-  it("Azure with Azure Backup: az dataprotection backup-instance adhoc-backup, from this machine", () => {
-    expect(backupArgv("prod", { keyVaultName: "cwkv", dataDiskBackup: backup })).toEqual([
-      "dataprotection", "backup-instance", "adhoc-backup", "--resource-group", "rg-cw", "--vault-name", "bv-cw", "--name", "cw-data-bi", "--rule-name", "BackupDaily", "--retention-tag-override", "Default",
+  const backup = { keyVaultName: "cwkv", backupResourceGroupName: "rg-cw-backup", backupVaultName: "bv-cw", backupInstanceName: "cw-data-bi" };
+  it("Azure with Azure Backup: az dataprotection backup-instance adhoc-backup with the stack's vault and instance, from this machine", () => {
+    expect(backupArgv("prod", backup)).toEqual([
+      "dataprotection", "backup-instance", "adhoc-backup", "--resource-group", "rg-cw-backup", "--vault-name", "bv-cw", "--name", "cw-data-bi", "--rule-name", "BackupOnSchedule", "--retention-tag-override", "Default",
     ]);
   });
-  it("refuses a backup output that is not Azure names", () => {
-    expect(() => backupArgv("prod", { dataDiskBackup: { ...backup, vaultName: "--debug" } })).toThrow(/dataDiskBackup\.vaultName is "--debug", not an Azure name/);
+  it("refuses a backup output that is not an Azure name", () => {
+    expect(() => backupArgv("prod", { ...backup, backupVaultName: "--debug" })).toThrow(/output backupVaultName is "--debug", not an Azure name/);
+    expect(() => backupArgv("prod", { ...backup, backupInstanceName: undefined })).toThrow(/output backupInstanceName is undefined/);
   });
   it("Azure without backup, Lighthouse, anything else: says what exists instead, as an error", () => {
-    expect(() => backupArgv("dev", { keyVaultName: "cwkv" })).toThrow(/stack dev has no Azure Backup for its data disk \(no dataDiskBackup output\): turn Azure Backup on/);
+    expect(() => backupArgv("dev", { keyVaultName: "cwkv" })).toThrow(/stack dev has no Azure Backup for its workspace disk \(no backupVaultName output\): turn it on/);
     expect(() => backupArgv("lh", { instanceId: "lhins-1" })).toThrow(/stack lh is on Lighthouse, where this CLI takes no backup: Lighthouse keeps backup points of data disks \(its API's CreateDiskBackup/);
     expect(() => backupArgv("x", {})).toThrow(/no backup this CLI can take/);
   });
