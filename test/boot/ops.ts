@@ -39,7 +39,9 @@ export function describeOps(host: () => BootedHost): void {
     fs.writeFileSync(knownHosts, `127.0.0.1 ${key}\n`);
     fs.writeFileSync(path.join(work, "outputs.json"), JSON.stringify({ publicIp: "127.0.0.1", sshCommand: `ssh ${admin()}@127.0.0.1`, runtimeToken: "[secret]" }));
   });
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterAll(() => {
+    if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   /** `npm run ops -- <args>` as an operator runs it, from the test machine, inside the container's network namespace. */
   const ops = (args: readonly string[], timeoutMs = 120_000): Promise<Run> =>
