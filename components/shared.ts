@@ -1,7 +1,8 @@
 /** Pieces every cloud target uses the same way. */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { buildConfigFiles, referencedSecrets } from "../host/host-payload";
+import { referencedSecrets } from "../host/host-payload";
+import type { ConfigFile } from "../host/model";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../config/spec";
 import { RUNTIME_PORT } from "../host/model";
 
@@ -19,9 +20,9 @@ export function createRuntimeToken(opts?: pulumi.CustomResourceOptions): random.
  * Every secret the host's config files reference, by id, with its value: the generated runtime token and the
  * spec's secrets. Only what the host references is returned (a keyless provider's unused key stays out).
  */
-export function hostSecrets(spec: StackSpec, runtimeToken: pulumi.Input<string>, configDir: string): Map<string, pulumi.Input<string>> {
+export function hostSecrets(spec: StackSpec, runtimeToken: pulumi.Input<string>, configFiles: readonly ConfigFile[]): Map<string, pulumi.Input<string>> {
   const out = new Map<string, pulumi.Input<string>>();
-  for (const id of referencedSecrets(buildConfigFiles(spec, configDir))) {
+  for (const id of referencedSecrets(configFiles)) {
     const value = id === RUNTIME_TOKEN_SECRET ? runtimeToken : spec.secrets.get(id);
     if (value === undefined) throw new Error(`the host references secret ${id}, which the spec does not provide`);
     out.set(id, pulumi.secret(value));

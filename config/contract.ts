@@ -79,8 +79,8 @@ export function contractKeys(contract: Contract): Record<string, ConfigKey> {
   const ids = (rows: readonly { id: string }[]) => rows.map((r) => r.id).join(", ");
   const out: Record<string, ConfigKey> = {};
   for (const [name, key] of Object.entries(configKeys) as [string, ConfigKey][]) {
-    if (name === "cloud") out[name] = { ...key, description: `${key.description} ${ids(contract.targets)}.` };
-    else if (name === "bridge") out[name] = { ...key, description: `${key.description} ${ids(contract.bridges)}.` };
+    if (name === "cloud") out[name] = { ...key, default: contract.targets[0]!.id, description: `${key.description} ${ids(contract.targets)}.` };
+    else if (name === "bridge") out[name] = { ...key, default: contract.bridges[0]!.id, description: `${key.description} ${ids(contract.bridges)}.` };
     else out[name] = key;
   }
   const add = (name: string, key: ConfigKey, owner: string) => {

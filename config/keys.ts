@@ -36,8 +36,9 @@ export const DEFAULT_REPO_URL = "https://github.com/Hmbown/CodeWhale.git";
 
 export const configKeys = {
   // The ids of `cloud` and `bridge`, and the keys of each target and bridge, come from their rows (config/contract.ts).
-  cloud: { kind: "string", default: "azure", description: "Where the agent host runs:" },
-  bridge: { kind: "string", default: "telegram", description: "Chat bridge:" },
+  // Default: the first row of each registry.
+  cloud: { kind: "string", description: "Where the agent host runs:" },
+  bridge: { kind: "string", description: "Chat bridge:" },
   provider: { kind: "string", default: "deepseek", description: "Model provider id from the CodeWhale catalog, or custom." },
   model: { kind: "string", default: "auto", description: "Model id, or auto for per-turn routing." },
   providerBaseUrl: { kind: "string", description: "Base URL of the provider API; required for provider custom. https, or http only to a loopback host." },

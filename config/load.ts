@@ -88,8 +88,9 @@ const chatId = z.string().regex(/^[A-Za-z0-9@_.:-]{1,128}$/, "must be a chat/use
 
 /** The namespace schema over decoded values, common keys first. Cross-key rules live in `crossChecks`. */
 const commonShape = {
-  cloud: z.string().default("azure"),
-  bridge: z.string().default("telegram"),
+  // cloud and bridge: their defaults are the first rows (loaderOf).
+  cloud: z.string(),
+  bridge: z.string(),
   provider: z.string().default("deepseek"),
   model: safeString("model", "a model id or auto", "auto").pipe(
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, "must be a model id (letters, digits, . _ : / @ + -) or auto"),
@@ -136,7 +137,7 @@ const loaders = new WeakMap<Contract, Loader>();
 function loaderOf(contract: Contract): Loader {
   const known = loaders.get(contract);
   if (known) return known;
-  const shape: Record<string, z.ZodType> = { ...commonShape };
+  const shape: Record<string, z.ZodType> = { ...commonShape, cloud: z.string().default(contract.targets[0]!.id), bridge: z.string().default(contract.bridges[0]!.id) };
   const settingsOf = new Map<string, TargetRow>();
   for (const t of contract.targets) {
     shape[t.settingsKey] = t.settingsSchema.default(t.settingsSchema.parse({}) as never);

@@ -172,6 +172,11 @@ export interface HostOptions {
   readonly unattendedUpgrades: boolean;
   /** Install these keys as the admin user's authorized_keys (clouds without a usable key mechanism). */
   readonly authorizedKeys?: AuthorizedKeys;
+  /**
+   * The config files, when the target has built them already (`buildConfigFiles` for this delivery's dir): a
+   * stack builds them once and hands the same files to its secret store and to the payload.
+   */
+  readonly configFiles?: readonly ConfigFile[];
 }
 
 /** apt's switch for daily package lists and unattended (security) upgrades, as `dpkg-reconfigure unattended-upgrades` writes it. */
@@ -430,7 +435,7 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     users: SERVICE_USERS,
     files,
     configDir: delivery.configDir,
-    configFiles: buildConfigFiles(spec, delivery.configDir),
+    configFiles: options.configFiles ?? buildConfigFiles(spec, delivery.configDir),
     inlineConfigFiles: delivery.inlineConfigFiles,
     units,
     prepareCommand: `${LIB_DIR}/secure-accounts`,

@@ -292,6 +292,7 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
         units: watched,
         producerUnit: delivery.producerUnit ?? null,
         rollbackUnit: ROLLBACK_UNIT,
+        gateUnit: UPGRADE_GATE_UNIT,
         installRoot: INSTALL_ROOT,
         disks: ["/", DATA_DIR],
         stateDir: WATCHDOG_STATE_DIR,

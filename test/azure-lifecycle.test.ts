@@ -14,15 +14,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  CONFIG_RESTART_SECONDS,
-  CONFIG_START_TIMEOUT_SECONDS,
-  FETCH_BACKOFF_BASE_MS,
-  FETCH_BACKOFF_CAP_MS,
-  FETCH_DEADLINE_SECONDS,
-  FETCH_REQUEST_TIMEOUT_SECONDS,
-  keyVaultDelivery,
-} from "../host/delivery";
+import { CONFIG_RESTART_SECONDS, CONFIG_START_TIMEOUT_SECONDS, FETCH_BACKOFF_BASE_MS, FETCH_BACKOFF_CAP_MS, FETCH_DEADLINE_SECONDS, FETCH_REQUEST_TIMEOUT_SECONDS, keyVaultDelivery } from "../components/azure/key-vault-delivery";
 import { VM_CREATE_ONLY_INPUTS } from "../components/azure/agent-vm";
 import { CLOUD_INIT_WAIT_SECONDS, azureHostPayload, rolloutTimeBudget, unitStartTimeoutSeconds } from "../components/azure/cloud-init-payload";
 import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS, TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
@@ -266,11 +258,11 @@ describe("Azure: create-only settings", () => {
 
 describe("Azure: the rollout's time budget", () => {
   const spec = loadSpec(rawConfig({}, STACK)).spec as StackSpec<AzureSettings>;
-  const payload = azureHostPayload(spec, "budget");
+  const payload = azureHostPayload(spec);
   const budget = rolloutTimeBudget(payload);
 
   it("keeps the fetcher's defaults equal to the exported schedule", () => {
-    const fetcher = readFileSync(path.join(__dirname, "../host/assets/fetch-host-config.mjs"), "utf8");
+    const fetcher = readFileSync(path.join(__dirname, "../components/azure/assets/fetch-host-config.mjs"), "utf8");
     const dflt = (env: string) => Number(new RegExp(`num\\('${env}', (\\d+)\\)`).exec(fetcher)?.[1]);
     expect(dflt("CODEWHALE_FETCH_DEADLINE_SECONDS")).toBe(FETCH_DEADLINE_SECONDS);
     expect(dflt("CODEWHALE_FETCH_REQUEST_TIMEOUT_SECONDS")).toBe(FETCH_REQUEST_TIMEOUT_SECONDS);

@@ -9,7 +9,8 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { envFileDelivery, keyVaultDelivery } from "../host/delivery";
+import { keyVaultDelivery } from "../components/azure/key-vault-delivery";
+import { envFileDelivery } from "../host/delivery";
 import { buildHostPayload } from "../host/host-payload";
 import { LIB_DIR } from "../host/model";
 import { HEALTH_CHECK_UNIT, OPS_COMMAND, OPS_CONFIG, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER } from "../host/units";

@@ -6,15 +6,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bridges } from "../../bridges/registry";
 import { commonArtifacts } from "../../host/bundle";
-import { HOST_CONFIG_SECRET, KEY_VAULT_CONFIG_DIR } from "../../host/delivery";
-import { APPLY_COMMAND } from "../../host/host-payload";
+import { HOST_CONFIG_SECRET, KEY_VAULT_CONFIG_DIR } from "./key-vault-delivery";
+import { APPLY_COMMAND, buildConfigFiles } from "../../host/host-payload";
 import { RUNTIME_PORT } from "../../host/model";
 import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { createRuntimeToken, hostSecrets, nextSteps } from "../shared";
 import type { Deployment, PayloadBudget } from "../target";
 import type { AzureSettings } from "./settings";
 import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
-import { CLOUD_INIT_WAIT_SECONDS, CUSTOM_DATA_LIMIT, CloudInitPayload, ROLLOUT_MARGIN_SECONDS, azureRolloutTimeoutSeconds, renderAzurePayload } from "./cloud-init-payload";
+import {
+  CLOUD_INIT_WAIT_SECONDS,
+  CUSTOM_DATA_LIMIT,
+  CloudInitPayload,
+  ROLLOUT_MARGIN_SECONDS,
+  azureHostPayload,
+  azureRolloutTimeoutSeconds,
+  renderAzurePayload,
+  vaultUrl,
+} from "./cloud-init-payload";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
 import { WorkspaceDisk } from "./workspace-disk";
@@ -49,7 +58,10 @@ export function deploy(spec: StackSpec<AzureSettings>): Deployment {
   const vaultName = pulumi.interpolate`${vaultNamePrefix(spec.stack)}${suffix.result}`;
   const runtimeToken = createRuntimeToken();
 
-  const payload = new CloudInitPayload("host", { spec, vaultName });
+  // The host payload, built once: its config files feed the vault, the payload the VM and the bundle.
+  const configFiles = buildConfigFiles(spec, KEY_VAULT_CONFIG_DIR);
+  const hostPayload = azureHostPayload(spec, configFiles);
+  const payload = new CloudInitPayload("host", { payload: hostPayload, vaultName });
   const workspace = spec.target.settings.dataDiskSizeGb > 0 ? new WorkspaceDisk("workspace", { location, sizeGb: spec.target.settings.dataDiskSizeGb, tags }) : undefined;
   const firewall = new SshOnlyFirewall("ssh", { resourceGroupName: group.name, location, allowedCidrs: spec.ssh.allowedCidrs, tags });
   const vm = new AgentVm("agent", {
@@ -65,7 +77,7 @@ export function deploy(spec: StackSpec<AzureSettings>): Deployment {
   });
 
   // Only what the host references goes in the vault (a keyless provider's unused key stays out).
-  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest], ...hostSecrets(spec, runtimeToken.result, KEY_VAULT_CONFIG_DIR)]);
+  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest], ...hostSecrets(spec, runtimeToken.result, configFiles)]);
 
   const store = new SecretStore("secrets", {
     resourceGroupName: group.name,
@@ -83,7 +95,7 @@ export function deploy(spec: StackSpec<AzureSettings>): Deployment {
 
   // Day-2 rollout through the VM agent: re-runs whenever the manifest or a secret version changes, and
   // makes the host re-fetch, reinstall if the version moved, and restart. No SSH, no VM replacement.
-  const rolloutTimeout = azureRolloutTimeoutSeconds(spec);
+  const rolloutTimeout = azureRolloutTimeoutSeconds(hostPayload);
   const trigger = pulumi.all([payload.manifest, store.secretVersions]).apply(([m, v]) => createHash("sha256").update(m).update(v.join("\n")).digest("hex"));
   new compute.VirtualMachineRunCommandByVirtualMachine(
     "rollout",
@@ -126,10 +138,11 @@ ${APPLY_COMMAND}
     // The group `pulumi destroy` never deletes (README, "Destroy"): note it before destroying the stack.
     ...(workspace ? { workspaceResourceGroupName: workspace.resourceGroupName } : {}),
   };
-  const artifacts = pulumi.all([payload.rendered, vm.publicIp]).apply(([r, ip]): Record<string, string> => ({
+  const artifacts = pulumi.all([payload.rendered, vm.publicIp, vaultName]).apply(([r, ip, vault]): Record<string, string> => ({
     "cloud-config.yaml": r.cloudConfig,
     "host-config.json": JSON.stringify(JSON.parse(r.manifest), null, 2) + "\n",
     ...commonArtifacts(spec, r.payload, spec.target.settings.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [], {
+      lateValues: { "vault-url": vaultUrl(vault) },
       sshUser,
       host: ip || "<public-ip>",
       secretsParagraph:

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { commonArtifacts } from "../../host/bundle";
+import { buildConfigFiles } from "../../host/host-payload";
 import { ENV_FILE_CONFIG_DIR, envFileDelivery } from "../../host/delivery";
 import { fillSecrets } from "../../host/render-shell";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
@@ -8,7 +9,7 @@ import { RUNTIME_PORT } from "../../host/model";
 import { RUNTIME_TOKEN_LENGTH, createRuntimeToken, hostSecrets, nextSteps } from "../shared";
 import type { Deployment, PayloadBudget } from "../target";
 import { AgentVm } from "./agent-vm";
-import { HostBootstrap, TAT_CONTENT_LIMIT, renderLighthousePayload } from "./bootstrap";
+import { DATA_DISK_ID, HostBootstrap, TAT_CONTENT_LIMIT, lighthouseHostPayload, renderLighthousePayload } from "./bootstrap";
 import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
@@ -41,14 +42,18 @@ export function deploy(spec: StackSpec<LighthouseSettings>): Deployment {
   resolveInstanceId(vm.instanceId);
 
   const user = LIGHTHOUSE_SSH_USER;
-  const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR) });
+  const authorizedKeys = { user, keys: [spec.ssh.publicKey] };
+  // The host payload, built once: its config files feed the secret store, the payload the bootstrap and the bundle.
+  const configFiles = buildConfigFiles(spec, ENV_FILE_CONFIG_DIR);
+  const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, configFiles) });
+  const hostPayload = lighthouseHostPayload(spec, store.delivery, settings.dataDiskSizeGb > 0 ? lighthouseDataDevices(DATA_DISK_ID) : [], authorizedKeys, configFiles);
+  const lateValues = vm.dataDiskId.apply((id): Record<string, string> => (id ? { "data-disk-id": id } : {}));
   const dataDevices = vm.dataDiskId.apply(lighthouseDataDevices);
   const payload = new HostBootstrap("host", {
-    spec,
-    delivery: store.delivery,
-    authorizedKeys: { user, keys: [spec.ssh.publicKey] },
+    payload: hostPayload,
+    authorizedKeys,
     systemImage: vm.blueprintId,
-    dataDevices,
+    lateValues,
     secretValues: store.values,
     instanceId: vm.instanceId,
     runAfter: [...vm.ready, firewall.rules],
@@ -82,8 +87,9 @@ export function deploy(spec: StackSpec<LighthouseSettings>): Deployment {
     runtimeToken: pulumi.secret(runtimeToken.result),
     bootstrapInvocationId: payload.invocationId,
   };
-  const artifacts = pulumi.all([payload.rendered, dataDevices]).apply(([r, devices]): Record<string, string> =>
+  const artifacts = pulumi.all([payload.rendered, dataDevices, lateValues]).apply(([r, devices, late]): Record<string, string> =>
     commonArtifacts(spec, r.payload, devices, {
+      lateValues: late,
       sshUser: user,
       host: "<public-ip>",
       secretsParagraph:

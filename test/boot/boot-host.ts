@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_UNIT } from "../../host/delivery";
+import { CONFIG_UNIT } from "../../components/azure/key-vault-delivery";
 import { RUNTIME_HOST, RUNTIME_PORT } from "../../host/model";
 import { HEALTH_CHECK_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../host/units";
 import type { InstallSources } from "./fixtures";

@@ -8,12 +8,14 @@ import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
 import { commonArtifacts } from "../../host/bundle";
-import { HOST_CONFIG_SECRET, envFileDelivery } from "../../host/delivery";
+import { envFileDelivery } from "../../host/delivery";
+import { HOST_CONFIG_SECRET } from "../../components/azure/key-vault-delivery";
 import { referencedSecrets } from "../../host/host-payload";
 import type { ConfigFile, HostPayload } from "../../host/model";
 import { fillSecrets } from "../../host/render-shell";
 import { renderLighthousePayload } from "../../components/lighthouse/bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
+import { cloudTargets } from "../../components/targets";
 import { loadSpec } from "../../contract";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import type { AzureSettings } from "../../components/azure/settings";
@@ -58,7 +60,9 @@ const VAULT_NAME = "cwboottest-fixture";
 
 /** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
 export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
-  const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
+  // Each flavour as its target renders it, with the target's own stand-in config (its row's sampleConfig).
+  const target = cloudTargets[flavour === "azure" ? "azure" : "lighthouse"]!;
+  const cloud = { cloud: target.id, ...target.sampleConfig };
   const { spec } = loadSpec(
     rawConfig(
       {
