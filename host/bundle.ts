@@ -10,7 +10,7 @@ import { ENV_FILE_CONFIG_DIR, envFileDelivery } from "./delivery";
 import { buildConfigFiles, buildHostPayload } from "./host-payload";
 import { AGENT_USER, BRIDGE_USER, DATA_DIR, RUNTIME_PORT, fillLateValues, type HostPayload } from "./model";
 import { placeholdersIn, renderConfigFile, renderShellBootstrap, secretPlaceholder } from "./render-shell";
-import { bridgeUnitName, DATA_UNIT } from "./units";
+import { bridgeUnitName, DATA_UNIT, OPS_COMMAND } from "./units";
 
 export interface RunbookFacts {
   readonly sshUser: string;
@@ -231,6 +231,15 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
     "- Change model, allowlist, secrets or `codewhaleVersion` with `pulumi config set ...` and run `pulumi up`: the change rolls out without replacing the host.",
     ...(facts.extraSteps ?? []),
     `- Health: \`${ssh} systemctl status ${payload.units.join(" ")}\`; logs: \`${ssh} journalctl -u ${bridgeUnit} -e\` (the bridge), \`journalctl -u codewhale-runtime -e\` (the agent), \`journalctl -u codewhale-install\` (the install).`,
+    "",
+    "## Operate",
+    `From the machine you deploy from (this repository; the Pulumi CLI logged in to the stack): \`npm run -s ops -- <verb> --stack ${spec.stack}\`, or with \`--host ${facts.host} --user ${facts.sshUser}\` instead of \`--stack\` (no Pulumi: a manual install). It runs the system ssh with strict host key checking (the host's key must be in your known_hosts, or pass \`--known-hosts <file>\`; \`-i <key>\` picks the key) and calls one fixed program on the host, \`${OPS_COMMAND}\` (root's; it runs itself as root through \`sudo -n\`), never a shell. Every argument is checked on both sides; a refused one exits 2 with one line saying why.`,
+    "- `status [--json]`: each unit's state, the release in use (and the previous one), disk use, the watchdog's last lines, the upgrade gate's last result; exit 1 when a unit is down.",
+    `- \`logs [unit] [--lines N]\`: the journal of one of this host's units (default: all of them), at most 1000 lines (default 100); secrets of the env files print as [secret], control characters as ?.`,
+    `- \`restart\`: restarts \`codewhale-runtime\`, then \`${bridgeUnit}\`.`,
+    "- `upgrade-check [--json]`: runs the upgrade gate's health checks now (the runtime answers, the bridge receives) and reports; changes nothing; exit 1 when one fails.",
+    `- \`backup-now\`: ${spec.cloud === "azure" ? "an on-demand backup of the data disk through Azure Backup, run from your machine (`az dataprotection backup-instance adhoc-backup`; the host has no rights on the vault). Without Azure Backup on the stack it says so and exits 2." : "on this target it takes no backup and says what exists instead (exit 2)."}`,
+    `On the host itself: \`sudo ${OPS_COMMAND} status\`. A key that can run these verbs and nothing else (for a pipeline): a line \`command="${OPS_COMMAND}",restrict <public key>\` in ${facts.sshUser}'s \`~/.ssh/authorized_keys\`; the verbs then come from the SSH command (\`ssh -i <that key> ${facts.sshUser}@${facts.host} status --json\`).${payload.authorizedKeys !== undefined ? " This host's bootstrap writes that file from `sshPublicKey` on every rollout: add the line again after one." : ""}`,
     "",
     "## Manual install (no Pulumi)",
     `On an Ubuntu 24.04 host you reach over SSH, as a user with sudo. \`bootstrap.sh\` is this stack's host payload with the config files written to \`${manual.configDir}\`; it is idempotent (run it again after a change: it rewrites what differs and restarts the services).`,

@@ -5,6 +5,8 @@
 import ipaddr from "ipaddr.js";
 import { stringify as toToml } from "smol-toml";
 import { readAsset } from "./assets";
+import { bridges } from "../bridges/registry";
+import { modelProviders } from "../config/model-providers";
 import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET, type StackSpec } from "../config/spec";
 import {
   AGENT_HOME,
@@ -31,7 +33,10 @@ import { HOST_ENDPOINTS, renderUnitDropIn } from "./systemd-unit";
 import {
   DATA_UNIT,
   FIREWALL_UNIT,
+  HEALTH_CHECK_UNIT,
   INSTALL_UNIT,
+  OPS_COMMAND,
+  OPS_CONFIG,
   LIMIT_ENV,
   RUNTIME_UNIT,
   ROLLBACK_UNIT,
@@ -44,7 +49,9 @@ import {
   bridgeUnitName,
   dataUnit,
   firewallUnit,
+  healthCheckUnit,
   installUnit,
+  opsConfig,
   rollbackUnit,
   runtimeUnit,
   upgradeGateUnit,
@@ -333,6 +340,21 @@ const PREPARE_INSTALL = [
   "",
 ].join("\n");
 
+/**
+ * The env files that may hold secrets and every env name any model provider or bridge puts a secret under (what
+ * the ops wrapper keeps out of its output). All of them, not this stack's: the host's program files must not
+ * change with day-2 config (a provider change keeps customData byte-identical), and a name with no entry in the
+ * files filters nothing.
+ */
+export function opsSecretEnv(): { secretFiles: string[]; secretEnv: string[] } {
+  const names = [
+    "CODEWHALE_RUNTIME_TOKEN",
+    ...modelProviders.flatMap((p) => p.apiKeyEnv),
+    ...bridges.flatMap((b) => [...b.runtimeTokenEnv, ...b.runtimeFileTokenEnv, ...b.secrets.flatMap((x) => x.env)]),
+  ];
+  return { secretFiles: [CONFIG_FILES.runtime, CONFIG_FILES.bridge], secretEnv: [...new Set(names)].sort() };
+}
+
 export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPayload {
   const { delivery } = options;
   const bridge = spec.bridge;
@@ -396,6 +418,9 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     script("rollback-codewhale", readAsset("rollback-codewhale.sh")),
     unitFile(UPGRADE_GATE_UNIT, upgradeGateUnit(delivery)),
     unitFile(ROLLBACK_UNIT, rollbackUnit()),
+    unitFile(HEALTH_CHECK_UNIT, healthCheckUnit(delivery)),
+    { path: OPS_COMMAND, owner: "root", group: "root", mode: "0755", content: readAsset("ops.mjs") },
+    { path: OPS_CONFIG, owner: "root", group: "root", mode: "0644", content: opsConfig({ services, timers: [WATCHDOG_TIMER], restart: [RUNTIME_UNIT, bridgeUnitName(bridge)], configDir: delivery.configDir, ...opsSecretEnv() }) },
   ];
   return {
     packages: [

@@ -137,27 +137,42 @@ export function renderAuthorizedKeys(k: AuthorizedKeys): string[] {
 }
 
 /**
- * Large program files (the watchdog) travel gzip-compressed, base64 in the heredoc, unpacked on the host by
- * base64 and gzip (both in every Debian/Ubuntu base system), through a private temporary file, into the same write_file: TAT takes at most 64 KiB
- * of command content, the whole bootstrap included. Never a file with a secret placeholder (fillSecrets must see
- * those), never a config file. gzipSync writes no timestamp, so the text is the same on every render.
+ * Program files (scripts, units, the helpers' JSON) larger than PACK_ABOVE_BYTES travel together in one gzip
+ * stream, base64 in a heredoc: TAT takes at most 64 KiB of command content, the whole bootstrap included, and one
+ * stream shares its dictionary across files (the watchdog and the ops wrapper share helpers, the units their
+ * sandbox directives), so together they pack far smaller than one by one. Unpacked on the host by base64 and gzip
+ * (both in every Debian/Ubuntu base system) into a private temporary file; each file is a range of its lines
+ * (every body ends with a newline), cut by sed into another and written by write_file like any other. Small files
+ * stay readable heredocs. Never a file with a secret placeholder (fillSecrets must see those), never a config
+ * file. gzipSync writes no timestamp, so the text is the same on every render.
  */
-const COMPRESS_ABOVE_BYTES = 8192;
+export const PACK_ABOVE_BYTES = 1024;
 
-function writeProgramFile(f: HostFile): string {
-  const body = f.content.endsWith("\n") ? f.content : f.content + "\n";
-  if (body.length <= COMPRESS_ABOVE_BYTES || placeholdersIn(body).length > 0) return writeFile(f);
-  const packed = gzipSync(Buffer.from(body, "utf8"), { level: 9 }).toString("base64").replace(/.{1,76}/g, "$&\n");
+export function renderProgramFiles(files: readonly HostFile[]): string[] {
+  const body = (f: HostFile) => (f.content.endsWith("\n") ? f.content : f.content + "\n");
+  const packed = files.filter((f) => body(f).length > PACK_ABOVE_BYTES && placeholdersIn(f.content).length === 0);
+  if (packed.length === 0) return files.map(writeFile);
+  const ranges = new Map<HostFile, string>();
+  let line = 1;
+  for (const f of packed) {
+    const n = body(f).split("\n").length - 1;
+    ranges.set(f, `${line},${line + n - 1}`);
+    line += n;
+  }
+  const blob = gzipSync(Buffer.from(packed.map(body).join(""), "utf8"), { level: 9 }).toString("base64").replace(/.{1,76}/g, "$&\n");
   // Simple commands, one a line, so `set -e` stops at a failed decode (a pipeline would hide it: no pipefail in sh).
   return [
     "z=$(mktemp)",
     `base64 -d >"$z" <<'${EOF_MARK}'`,
-    `${packed}${EOF_MARK}`,
+    `${blob}${EOF_MARK}`,
     'gzip -dc <"$z" >"$z.txt"',
-    `write_file ${q(f.path)} ${f.mode} ${q(`${f.owner}:${f.group}`)} <"$z.txt"`,
-    'rm -f "$z" "$z.txt"',
+    ...files.map((f) => {
+      const r = ranges.get(f);
+      return r === undefined ? writeFile(f) : `sed -n '${r}p' "$z.txt" >"$z.part"\nwrite_file ${q(f.path)} ${f.mode} ${q(`${f.owner}:${f.group}`)} <"$z.part"`;
+    }),
+    'rm -f "$z" "$z.txt" "$z.part"',
     "",
-  ].join("\n");
+  ];
 }
 
 export function renderShellBootstrap(payload: HostPayload): string {
@@ -198,7 +213,7 @@ export function renderShellBootstrap(payload: HostPayload): string {
     ]),
     "",
     `install -d -m 0755 ${dirs.map(q).join(" ")}`,
-    ...payload.files.map(writeProgramFile),
+    ...renderProgramFiles(payload.files),
   ];
   if (payload.inlineConfigFiles) {
     // Root-only env files (systemd reads them as root); the services read nothing here but config.toml.

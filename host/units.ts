@@ -38,6 +38,11 @@ export const WATCHDOG_STATE_DIR = "/var/lib/codewhale-watchdog";
 export const WATCHDOG_CONFIG = `${LIB_DIR}/watchdog.json`;
 export const UPGRADE_GATE_UNIT = "codewhale-upgrade-gate.service";
 export const ROLLBACK_UNIT = "codewhale-rollback.service";
+/** The upgrade gate's checks once, on demand (the ops verb upgrade-check): no rollback, no alert. */
+export const HEALTH_CHECK_UNIT = "codewhale-health-check.service";
+/** The operator verbs' wrapper (host/assets/ops.mjs) and what it knows of this host. */
+export const OPS_COMMAND = `${LIB_DIR}/ops.mjs`;
+export const OPS_CONFIG = `${LIB_DIR}/ops.json`;
 /**
  * How long a new release gets, after a rollout switched to it, to have the runtime answer and the bridge
  * receive, before the host switches back to the previous release. The watchdog script's default
@@ -304,21 +309,54 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
  * apply script when a rollout switched releases; the same sandbox and state as the watchdog.
  */
 export function upgradeGateUnit(delivery: SecretDelivery): string {
+  return watchdogModeUnit(delivery, "health gate of a new CodeWhale release (switches back to the previous one if it fails)", "--gate", UPGRADE_GATE_SECONDS + 240);
+}
+
+/** The gate's checks once, reported to the ops verb upgrade-check (check.json in the watchdog's state); changes nothing. */
+export function healthCheckUnit(delivery: SecretDelivery): string {
+  return watchdogModeUnit(delivery, "the upgrade gate's health checks, once, on demand (changes nothing)", "--check", 60);
+}
+
+function watchdogModeUnit(delivery: SecretDelivery, what: string, mode: string, timeoutSeconds: number): string {
   return renderUnit({
     Unit: [
-      ["Description", "codewhale-remote: health gate of a new CodeWhale release (switches back to the previous one if it fails)"],
+      ["Description", `codewhale-remote: ${what}`],
       ["StartLimitIntervalSec", "0"],
     ],
     Service: [
       ["Type", "oneshot"],
       ["EnvironmentFile", `-${delivery.configDir}/${CONFIG_FILES.bridge}`],
-      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG} --gate`],
+      ["ExecStart", `/usr/bin/node ${LIB_DIR}/watchdog.mjs ${WATCHDOG_CONFIG} ${mode}`],
       ["StateDirectory", stateDirectory(WATCHDOG_STATE_DIR)],
       ["StateDirectoryMode", "0700"],
-      ["TimeoutStartSec", String(UPGRADE_GATE_SECONDS + 240)],
+      ["TimeoutStartSec", String(timeoutSeconds)],
       ...watchdogHardening,
     ],
   });
+}
+
+/**
+ * What the ops wrapper may act on, from the payload (no secret: the secret env names only, whose values it reads
+ * from the env files to keep them out of what it prints). `restart` restarts the long-running services, runtime
+ * first (the bridge needs it); `logs` reads only these units.
+ */
+export function opsConfig(args: { services: readonly string[]; timers: readonly string[]; restart: readonly string[]; configDir: string; secretFiles: readonly string[]; secretEnv: readonly string[] }): string {
+  return (
+    JSON.stringify({
+      services: args.services,
+      timers: args.timers,
+      helpers: [WATCHDOG_UNIT, UPGRADE_GATE_UNIT, ROLLBACK_UNIT, HEALTH_CHECK_UNIT],
+      restart: args.restart,
+      watchdogUnit: WATCHDOG_UNIT,
+      gateUnit: UPGRADE_GATE_UNIT,
+      checkUnit: HEALTH_CHECK_UNIT,
+      installRoot: INSTALL_ROOT,
+      disks: ["/", DATA_DIR],
+      stateDir: WATCHDOG_STATE_DIR,
+      secretFiles: args.secretFiles.map((f) => `${args.configDir}/${f}`),
+      secretEnv: args.secretEnv,
+    }) + "\n"
+  );
 }
 
 /** Switches `current` back to `previous`, as the installer's user (root never acts inside the install root). */

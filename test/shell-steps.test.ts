@@ -13,7 +13,9 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { APT_LOCK_WAIT_SECONDS, renderAuthorizedKeys, renderPackageStep } from "../host/render-shell";
+import type { HostFile } from "../host/model";
+import { APT_LOCK_WAIT_SECONDS, PACK_ABOVE_BYTES, renderAuthorizedKeys, renderPackageStep, renderProgramFiles } from "../host/render-shell";
+import { packedFiles } from "./support/packed-files";
 
 let dir: string;
 beforeEach(() => {
@@ -179,5 +181,40 @@ describe("authorized keys", () => {
     expect(() => renderAuthorizedKeys({ user: "ubuntu", keys: [`${KEY}\nCODEWHALE_REMOTE_EOF`] })).toThrow(/one non-empty line/);
     expect(() => renderAuthorizedKeys({ user: "ubuntu", keys: [] })).toThrow(/no key/);
     expect(() => renderAuthorizedKeys({ user: "bad user", keys: [KEY] })).toThrow(/not a login user name/);
+  });
+});
+
+describe("the program files step (one gzip stream for the larger files)", () => {
+  const file = (p: string, content: string): HostFile => ({ path: p, owner: "root", group: "root", mode: "0644", content });
+  const big = (seed: string, lines: number) => Array.from({ length: lines }, (_, i) => `${seed} line ${i}: ${"x".repeat(i % 40)}`).join("\n");
+  const files = [
+    file("/a/unit.service", big("unit", 60) + "\n"),
+    file("/a/small.conf", "small\n"),
+    file("/a/script.mjs", big("script", 120)), // no final newline: written with one, as every other file
+    file("/a/with-placeholder.env", `${big("env", 80)}\nTOKEN=@@CODEWHALE_SECRET:runtime-token@@\n`),
+    file("/a/other.json", big("json", 50) + "\n"),
+  ];
+
+  it("packs only files over the bound without a placeholder, and unpacks each to exactly its content, in sh", () => {
+    const lines = renderProgramFiles(files);
+    const text = lines.join("\n");
+    expect(text).toContain("<<'CODEWHALE_REMOTE_EOF'\nsmall\nCODEWHALE_REMOTE_EOF");
+    expect(text).toContain("TOKEN=@@CODEWHALE_SECRET:runtime-token@@");
+    expect([...packedFiles(text).keys()]).toEqual(["/a/unit.service", "/a/script.mjs", "/a/other.json"]);
+    expect(files.filter((f) => f.content.length > PACK_ABOVE_BYTES).length).toBe(4);
+    // write_file as the bootstrap calls it, writing under $OUT instead of /.
+    const r = run([`OUT='${path.join(dir, "out")}'`, 'write_file() { mkdir -p "$OUT$(dirname "$1")"; cat >"$OUT$1"; echo "$1 $2 $3" >>"$CALLS"; }', ...lines]);
+    expect(r.status, r.out).toBe(0);
+    for (const f of files) {
+      const want = f.content.endsWith("\n") ? f.content : `${f.content}\n`;
+      expect(readFileSync(path.join(dir, "out", f.path), "utf8"), f.path).toBe(want);
+    }
+    expect(r.calls).toEqual(files.map((f) => `${f.path} 0644 root:root`));
+  });
+
+  it("fails the step (set -e) when the stream does not decode", () => {
+    const lines = renderProgramFiles(files).map((l) => (l.startsWith("H4sI") ? `!${l.slice(1)}` : l));
+    const r = run(['write_file() { cat >/dev/null; }', ...lines]);
+    expect(r.status).not.toBe(0);
   });
 });

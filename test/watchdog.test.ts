@@ -6,7 +6,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { keyVaultDelivery } from "../components/azure/key-vault-delivery";
 import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../host/units";
 import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
+import { packedFiles } from "./support/packed-files";
 import { rawConfig } from "./support/stack";
 
 interface WatchdogModule {
@@ -248,9 +248,7 @@ describe("the watchdog in the shell bootstrap", () => {
     const boot = renderShellBootstrap(p);
     const script = readFileSync(SCRIPT, "utf8");
     expect(boot).not.toContain("export function decide");
-    const m = /base64 -d >"\$z" <<'(\w+)'\n([\s\S]*?)\1\ngzip -dc <"\$z" >"\$z.txt"\nwrite_file '([^']+)'/.exec(boot);
-    expect(m?.[3]).toBe("/usr/local/lib/codewhale-remote/watchdog.mjs");
-    expect(gunzipSync(Buffer.from(m![2]!, "base64")).toString("utf8")).toBe(script.endsWith("\n") ? script : `${script}\n`);
+    expect(packedFiles(boot).get("/usr/local/lib/codewhale-remote/watchdog.mjs")).toBe(script.endsWith("\n") ? script : `${script}\n`);
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { OPS_COMMAND } from "../host/units";
 
 const root = path.resolve(__dirname, "..");
 const bin = path.join(__dirname, "fixtures/bin");
@@ -90,6 +91,58 @@ describe("the drift check's look for unfinished deploys", () => {
     const r = run(look, { GH_TOKEN: "t", FAKE_GH_STORE: store, GITHUB_OUTPUT: output });
     expect(r.status, r.out).toBe(0);
     expect(readFileSync(output, "utf8")).toBe(`${expected}\n`);
+  });
+});
+
+describe("the SSH health check (ops status)", () => {
+  const health = step("write", "health-ssh");
+  const check = (env: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(tmp, "ssh-"));
+    const argv = path.join(dir, "argv");
+    const r = run(health.run!, {
+      STACK: "prod",
+      PUBLIC_IP: "203.0.113.9",
+      SSH_COMMAND: "ssh azureuser@203.0.113.9",
+      OPS_SSH_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----",
+      OPS_SSH_KNOWN_HOSTS: "203.0.113.9 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJwX2hG8bAcD8aPw9xUcSMcK2ZSCwzTPyPmqm9RFvvO",
+      OPS_HEALTH_TRIES: "2",
+      OPS_HEALTH_PAUSE: "0",
+      FAKE_SSH_ARGV: argv,
+      ...env,
+    });
+    return { ...r, calls: () => readFileSync(argv, "utf8").split("\n==end==\n").filter(Boolean).map((c) => c.split("\n")) };
+  };
+
+  it("runs the CLI's status over ssh with the pinned host key and the key, then removes the key; healthy on exit 0", () => {
+    const r = check({ FAKE_SSH_STDOUT: "host cw: healthy\n", FAKE_SSH_EXIT: "0" });
+    expect(r.status, r.out).toBe(0);
+    expect(r.summary).toContain("### Host health of prod (ops status over SSH to 203.0.113.9): healthy");
+    expect(r.summary).toContain("host cw: healthy");
+    const [call] = r.calls();
+    expect(call).toEqual(expect.arrayContaining(["StrictHostKeyChecking=yes", "BatchMode=yes", `UserKnownHostsFile=${path.join(r.dir, "ops_known_hosts")}`]));
+    expect(call!.slice(call!.indexOf("--"))).toEqual(["--", "azureuser@203.0.113.9", OPS_COMMAND, "status"]);
+    expect(() => readFileSync(path.join(r.dir, "ops_key")), "the key is removed").toThrow(/ENOENT/);
+  }, 60_000);
+
+  it("tries again while the host reports a unit down, then fails and says UNHEALTHY", () => {
+    const r = check({ FAKE_SSH_STDOUT: "host cw: UNHEALTHY (codewhale-runtime.service failed)\n", FAKE_SSH_EXIT: "1" });
+    expect(r.status).toBe(1);
+    expect(r.calls().length).toBe(2);
+    expect(r.summary).toContain("): UNHEALTHY (exit 1)");
+  }, 60_000);
+
+  it("refuses a host key it does not know (ssh exits 255, as for a host not up yet: tried again, then failed)", () => {
+    const r = check({ OPS_SSH_KNOWN_HOSTS: "198.51.100.1 ssh-ed25519 AAAA" });
+    expect(r.status).toBe(1);
+    expect(r.calls().length).toBe(2);
+    expect(r.summary).toContain("UNHEALTHY (exit 255)");
+    expect(r.summary).toContain("the host key of 203.0.113.9 is not in known_hosts");
+  }, 60_000);
+
+  it("fails, saying so, without the key", () => {
+    const r = check({ OPS_SSH_KEY: "" });
+    expect(r.status).toBe(1);
+    expect(r.summary).toContain("not checked (OPS_SSH_KNOWN_HOSTS is set, but the OPS_SSH_KEY secret");
   });
 });
 

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { RUNTIME_UNIT } from "../host/units";
+import { OPS_COMMAND, RUNTIME_UNIT } from "../host/units";
 import { ACTION_INPUTS } from "./fixtures/action-inputs";
 
 // Its ESM build require()s the Go WebAssembly shim, which fails under ESM: load the CommonJS build.
@@ -74,14 +74,18 @@ describe("workflows", () => {
 
   // Scripts the deploy job sends to the host (Run Command, TAT) as root: POSIX sh, no expressions in them.
   const hostScripts = Object.values(workflow("stack.yml").jobs).flatMap((j) => (j.steps ?? []).filter((s) => s.env?.HOST_SCRIPT).map((s) => [s.name!, s.env!.HOST_SCRIPT!] as const));
-  it.each(hostScripts)("%s: the host script passes shellcheck as sh and reads only systemd's state", (_name, script) => {
+  it.each(hostScripts)("%s: the host script passes shellcheck as sh and reads only systemd's state and the ops wrapper's status", (_name, script) => {
     expect(script).not.toContain("${{");
     const r = shellcheck(`#!/bin/sh\n${script}`, "sh");
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
-    for (const line of script.trim().split("\n")) expect(line).toMatch(/systemctl (is-active --quiet|list-units) /);
-    // It waits for the unit the payload really installs.
+    const lines = script.trim().split("\n");
+    for (const line of lines) expect(line).toMatch(/systemctl (is-active --quiet|list-units) |^if \[ -x (\S+) \]; then \2 status \|\| true; echo; fi$/);
+    // It waits for the unit the payload really installs, runs the wrapper the payload installs (root: no sudo),
+    // and lists the units last (Azure Run Command keeps only the last 4 KiB of output; the verdict reads the list).
     expect(script).toContain(`systemctl is-active --quiet ${RUNTIME_UNIT}`);
+    expect(script).toContain(`if [ -x ${OPS_COMMAND} ]; then ${OPS_COMMAND} status || true; echo; fi`);
+    expect(lines.at(-1)).toMatch(/^systemctl list-units /);
   });
 
   const usesLines = files.flatMap((f) =>
@@ -134,7 +138,7 @@ const OPERATIONS = ["preview", "drift", "deploy", "reconcile"] as const;
 type Operation = (typeof OPERATIONS)[number];
 /** Identities are repository/environment variables naming who a job logs in as. */
 const IDENTITY_VARS = ["AZURE_READER_CLIENT_ID", "AZURE_DEPLOYER_CLIENT_ID", "PULUMI_READER_TEAM", "PULUMI_DEPLOYER_TEAM"];
-const DEPLOY_ONLY = ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "AZURE_DEPLOYER_CLIENT_ID", "PULUMI_DEPLOYER_TEAM"];
+const DEPLOY_ONLY = ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "AZURE_DEPLOYER_CLIENT_ID", "PULUMI_DEPLOYER_TEAM", "OPS_SSH_KEY"];
 
 interface Exposure {
   readonly environment: "none" | "the stack's";
@@ -149,7 +153,7 @@ interface Exposure {
 const READ = { contents: "read" };
 const READER_SECRETS = ["PULUMI_CONFIG_PASSPHRASE", "TENCENTCLOUD_READER_SECRET_ID", "TENCENTCLOUD_READER_SECRET_KEY"];
 const READER_IDS = ["AZURE_READER_CLIENT_ID", "PULUMI_READER_TEAM"];
-const DEPLOYER_SECRETS = ["PULUMI_CONFIG_PASSPHRASE", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"];
+const DEPLOYER_SECRETS = ["OPS_SSH_KEY", "PULUMI_CONFIG_PASSPHRASE", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"];
 const DEPLOYER_IDS = ["AZURE_DEPLOYER_CLIENT_ID", "PULUMI_DEPLOYER_TEAM"];
 const GUARD: Exposure = { environment: "none", permissions: { contents: "read", actions: "read" }, secrets: [], presenceOnly: ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"], identities: [] };
 const NOTHING: Exposure = { environment: "none", permissions: READ, secrets: [], identities: [] };
@@ -392,6 +396,16 @@ describe("the pipeline", () => {
     const cloud = [read!, write!].flatMap((j) => j.steps!.filter((s) => s.uses?.startsWith("pulumi/auth-actions@")));
     expect(cloud.map((s) => s.with!.scope)).toEqual(["team:${{ vars.PULUMI_READER_TEAM }}", "team:${{ vars.PULUMI_DEPLOYER_TEAM }}"]);
     for (const s of cloud) expect(s.if).toBe("vars.PULUMI_BACKEND_URL == ''");
+  });
+
+  it("after a deploy, reports health with ops status over SSH where the environment says the runner reaches the host, else through run-command", () => {
+    const steps = write!.steps!;
+    const ssh = steps.find((s) => s.id === "health-ssh")!;
+    expect(ssh.if).toBe("vars.OPS_SSH_KNOWN_HOSTS != '' && steps.up.outcome == 'success'");
+    expect(ssh.run).toContain('npm run -s ops -- status --host "$PUBLIC_IP" --user "$user" -i "$key" --known-hosts "$RUNNER_TEMP/ops_known_hosts"');
+    expect(ssh.env).toMatchObject({ OPS_SSH_KEY: "${{ secrets.OPS_SSH_KEY }}", OPS_SSH_KNOWN_HOSTS: "${{ vars.OPS_SSH_KNOWN_HOSTS }}" });
+    for (const id of ["health-azure", "health-lighthouse"]) expect(steps.find((s) => s.id === id)!.if).toMatch(/^vars\.OPS_SSH_KNOWN_HOSTS == '' && /);
+    expect(steps.find((s) => s.name === "Summary")!.env!.HEALTH).toContain("vars.OPS_SSH_KNOWN_HOSTS != '' && steps.health-ssh.outcome");
   });
 
   it("after a deploy, reports the host's units through the cloud's run-command and says so in the summary", () => {

@@ -12,7 +12,8 @@
 // With --gate (codewhale-upgrade-gate.service, after a rollout switched releases): the same checks, repeated
 // until all pass or upgradeGateSeconds ran out; then the previous release comes back (codewhale-rollback, as
 // the installer's user), the services restart, the owner is told, and it exits 1.
-// Usage: watchdog.mjs <config.json> [--gate]
+// With --check (codewhale-health-check.service, the ops verb upgrade-check): the gate's checks once, reported only.
+// Usage: watchdog.mjs <config.json> [--gate | --check]
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
@@ -296,6 +297,26 @@ const release = (link) => (link || 'none').replace(/^releases\//, '');
 const readlink = (p) => { try { return fs.readlinkSync(p); } catch { return ''; } };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The gate's checks, once: each service running and answering. A platform that cannot be asked (ok: null) does not fail it. */
+async function gateChecks(cfg, env, s, log) {
+  const { checks } = await observeServices(cfg, env, s, log);
+  const units = unitStates([cfg.runtimeUnit, cfg.bridgeUnit]);
+  const all = checks.map((c) => ({ ...c, active: units[c.unit]?.active || 'unknown' }));
+  return { checks: all, failing: all.filter((c) => c.ok === false || c.active !== 'active') };
+}
+
+/**
+ * --check (codewhale-health-check.service, the ops verb upgrade-check): the gate's checks once, now; no restart,
+ * no rollback, no alert. The result goes to check.json in the state dir (root-only), where the verb reads it.
+ */
+async function checkNow(cfg, env, s, log) {
+  const { checks, failing } = await gateChecks(cfg, env, s, log);
+  const result = { at: new Date().toISOString(), ok: failing.length === 0, checks: checks.map((c) => ({ unit: c.unit, active: c.active, ok: c.ok, why: redact(c.why) })) };
+  for (const c of result.checks) log(`check: ${c.unit} ${c.active}: ${c.ok === true ? 'ok' : c.ok === null ? `not checked (${c.why})` : c.why}`);
+  writeState(`${cfg.stateDir}/check.json`, result);
+  return result.ok ? 0 : 1;
+}
+
 /** The upgrade gate: every check passes, with both services running, within upgradeGateSeconds, or roll back. */
 async function gate(cfg, env, s, log, look) {
   const started = Date.now();
@@ -303,15 +324,12 @@ async function gate(cfg, env, s, log, look) {
   const from = readlink(`${cfg.installRoot}/previous`);
   let why = '';
   for (;;) {
-    const { checks } = await observeServices(cfg, env, s, log);
-    const units = unitStates([cfg.runtimeUnit, cfg.bridgeUnit]);
-    // A platform that cannot be asked (ok: null) is no reason to roll back: the release is not at fault.
-    const failing = checks.filter((c) => c.ok === false || units[c.unit]?.active !== 'active');
+    const { failing } = await gateChecks(cfg, env, s, log);
     if (failing.length === 0) {
       log(`upgrade to ${to} passed its health gate in ${Math.round((Date.now() - started) / 1000)}s`);
       return 0;
     }
-    why = failing.map((c) => `${c.unit}: ${c.ok === false ? c.why : units[c.unit]?.active || 'unknown'}`).join('; ');
+    why = failing.map((c) => `${c.unit}: ${c.ok === false ? c.why : c.active}`).join('; ');
     if (Date.now() - started >= s.upgradeGateSeconds * 1000) break;
     await sleep(2000);
   }
@@ -365,6 +383,10 @@ async function main() {
   const log = (m) => process.stdout.write(`${redact(m)}\n`);
   const s = settingsFrom(env);
   const look = (unit) => `ssh to the host, then: sudo systemctl status ${unit}; sudo journalctl -u ${unit} -n 50`;
+  if (process.argv[3] === '--check') {
+    process.exitCode = await checkNow(cfg, env, s, log);
+    return;
+  }
   if (process.argv[3] === '--gate') {
     process.exitCode = await gate(cfg, env, s, log, look);
     return;

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CONFIG_UNIT } from "../../components/azure/key-vault-delivery";
 import { RUNTIME_HOST, RUNTIME_PORT } from "../../host/model";
-import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../host/units";
+import { HEALTH_CHECK_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../host/units";
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";
@@ -58,6 +58,8 @@ export interface BootedHost {
   readonly platformUrl: string;
   /** The env the test-only drop-in gives the bridge and the watchdog on top of bridge.env (the API base). */
   readonly platformEnv: Readonly<Record<string, string>>;
+  /** The container's network namespace: a host process run in it (`ip netns exec`) reaches the container's sshd on 127.0.0.1. */
+  readonly netns: string;
   destroy(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
       { path: `/etc/systemd/system/${bridgeUnitName(p.spec.bridge)}.d/boot-test-platform.conf`, content: dropIn },
       { path: `/etc/systemd/system/${WATCHDOG_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_STUCK_SECONDS=${TEST_STUCK_SECONDS}\n` },
       { path: `/etc/systemd/system/${UPGRADE_GATE_UNIT}.d/boot-test-platform.conf`, content: `${dropIn}Environment=CODEWHALE_WATCHDOG_UPGRADE_GATE_SECONDS=${TEST_UPGRADE_GATE_SECONDS}\n` },
+      { path: `/etc/systemd/system/${HEALTH_CHECK_UNIT}.d/boot-test-platform.conf`, content: dropIn },
       // The test runs the checks itself, at known moments: the timer stays enabled and active, but not due.
       { path: `/etc/systemd/system/${WATCHDOG_TIMER}.d/boot-test-manual.conf`, content: "[Timer]\nOnBootSec=\nOnUnitActiveSec=\nOnBootSec=12h\n" },
     );
@@ -157,7 +160,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
       bootstrapOutput = r.stdout + r.stderr;
     }
     await waitHealthy(c, p.payload.units);
-    const host: BootedHost = { c, p, bootToHealthyMs: c.msSinceBoot(), platformUrl, platformEnv, ...(bootstrapOutput !== undefined ? { bootstrapOutput } : {}), destroy: cleanup };
+    const host: BootedHost = { c, p, bootToHealthyMs: c.msSinceBoot(), platformUrl, platformEnv, netns: ns.name, ...(bootstrapOutput !== undefined ? { bootstrapOutput } : {}), destroy: cleanup };
     return host;
   } catch (e) {
     // Keep what explains the failure, then clean up.
@@ -171,7 +174,8 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
 /**
  * The cloud's admin user, as the image or Azure's provisioning makes it; with `publicKey`, its authorized_keys too
  * (Azure does that, the Lighthouse bootstrap does it itself). Root gets the same key: sshd must refuse it all the
- * same (PermitRootLogin no).
+ * same (PermitRootLogin no). Passwordless sudo, as cloud-init's default user and Azure's admin user have it
+ * (/etc/sudoers.d/90-cloud-init-users): the ops wrapper runs itself as root through `sudo -n`.
  */
 async function addAdminUser(c: Container, user: string, publicKey: string | undefined): Promise<void> {
   const key = `'${publicKey ?? ""}'`;
@@ -179,6 +183,7 @@ async function addAdminUser(c: Container, user: string, publicKey: string | unde
     [
       `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${user}`,
       ...(publicKey ? [`install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh`, `printf '%s\\n' ${key} | install -m 0600 -o ${user} -g ${user} /dev/stdin /home/${user}/.ssh/authorized_keys`] : []),
+      `printf '%s ALL=(ALL) NOPASSWD:ALL\\n' ${user} | install -m 0440 /dev/stdin /etc/sudoers.d/90-cloud-init-users`,
       `install -d -m 0700 /root/.ssh`,
       `ssh-keygen -y -f ${ADMIN_KEY} | install -m 0600 /dev/stdin /root/.ssh/authorized_keys`,
     ].join(" && "),

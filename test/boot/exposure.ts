@@ -5,7 +5,7 @@
  * are runtime 2.0, bridge 1.5, root helpers 5.0); a change that loosens a sandbox past it fails the boot test.
  */
 import { CONFIG_UNIT } from "../../components/azure/key-vault-delivery";
-import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
+import { DATA_UNIT, FIREWALL_UNIT, HEALTH_CHECK_UNIT, INSTALL_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
 import type { Container } from "./nspawn";
 
 /** Ceilings by unit name; every bridge unit shares BRIDGE_CEILING. */
@@ -28,6 +28,8 @@ export const EXPOSURE_CEILINGS: Readonly<Record<string, number>> = {
   [WATCHDOG_UNIT]: 2.0,
   // The upgrade gate is the watchdog's sandbox and script (--gate). Measured 1.6.
   [UPGRADE_GATE_UNIT]: 2.0,
+  // upgrade-check's one run of the gate's checks: the watchdog's sandbox and script (--check), as the gate.
+  [HEALTH_CHECK_UNIT]: 2.0,
   // The installer's sandbox and user, and no network at all. Measured 0.6.
   [ROLLBACK_UNIT]: 1.0,
 };

@@ -23,10 +23,11 @@ import {
 } from "../../host/model";
 import { FILL_SECRETS, FILLED_BOOTSTRAP, secretEnvName } from "../../host/bundle";
 import { renderConfigFile } from "../../host/render-shell";
-import { bridgeStateDir, bridgeUnitName, DATA_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
+import { bridgeStateDir, bridgeUnitName, DATA_UNIT, HEALTH_CHECK_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
 import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
 import { describeWatchdog } from "./watchdog";
+import { describeOps } from "./ops";
 import { describeUpgradeGate } from "./upgrade";
 import { exposureCeiling, exposureOf } from "./exposure";
 import { fmtMs } from "./nspawn";
@@ -226,7 +227,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
 
     it("sandboxes every unit within its exposure ceiling, the bridge no looser than the runtime", async () => {
       const exposure: Record<string, [number, number]> = {};
-      const services = [...h.p.payload.units.filter((u) => u.endsWith(".service")), WATCHDOG_UNIT, UPGRADE_GATE_UNIT, ROLLBACK_UNIT];
+      const services = [...h.p.payload.units.filter((u) => u.endsWith(".service")), WATCHDOG_UNIT, UPGRADE_GATE_UNIT, ROLLBACK_UNIT, HEALTH_CHECK_UNIT];
       for (const unit of services) exposure[unit] = [await exposureOf(h.c, unit), exposureCeiling(unit, bridgeUnit())];
       report({ exposure });
       process.stdout.write(`[boot] ${name}: exposure ${Object.entries(exposure).map(([u, [s]]) => `${u} ${s}`).join(", ")}\n`);
@@ -263,6 +264,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
     });
 
     describeWatchdog(() => h);
+    describeOps(() => h);
 
     describe("escape suite: the agent, in its own sandbox, attacks the host", () => {
       let verdicts: Verdicts;
@@ -279,7 +281,7 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
 
       it("blocks every attack", () => {
         const attacks = [...verdicts].filter(([n, v]) => !n.startsWith("control_") && v !== "planted" && n !== "done");
-        expect(attacks.length).toBeGreaterThanOrEqual(35);
+        expect(attacks.length).toBeGreaterThanOrEqual(46);
         expect(attacks.filter(([, v]) => v !== "blocked")).toEqual([]);
         expect([...verdicts].filter(([, v]) => v === "planted").map(([n]) => n)).toEqual(["plant_codewhale_home_link", "plant_links"]);
       });
