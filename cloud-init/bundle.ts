@@ -213,7 +213,7 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
     ...spec.bridge.createSteps.map((s) => `   ${s}`),
     `2. Deploy. With Pulumi: store the credentials (${storeCredentials.map((c) => `\`${c}\``).join(", ")}) and the model key (\`pulumi config set --secret providerApiKey <key>\`), then \`pulumi up\`. By hand: see "Manual install" below.`,
     "3. Pair your chat (the bot refuses every chat until its id is in the allowlist):",
-    ...spec.bridge.pairingSteps.map((s) => `   ${s}`),
+    ...spec.bridge.pairingSteps({ ssh, unit: spec.bridge.unitName }).map((s) => `   ${s}`),
     `   With Pulumi: \`pulumi config set --path 'chatAllowlist[0]' <id>\`, then \`pulumi up\` (rolls out without replacing the host). By hand: see "Pairing by hand" below.`,
     "",
     "## Secrets",
