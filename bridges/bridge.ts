@@ -23,6 +23,7 @@ export interface BridgeSettings {
   readonly groupPrefix: string;
   readonly feishuAppId?: string;
   readonly feishuDomain: "feishu" | "lark";
+  readonly wecomBotId?: string;
 }
 
 export interface BridgeEnvContext {

@@ -35,7 +35,7 @@ export const DEFAULT_REPO_URL = "https://github.com/Hmbown/CodeWhale.git";
 
 export const configKeys = {
   cloud: { kind: "string", default: "azure", description: "Where the agent host runs: azure or lighthouse." },
-  bridge: { kind: "string", default: "telegram", description: "Chat bridge: telegram or feishu (Feishu and Lark; see feishuDomain)." },
+  bridge: { kind: "string", default: "telegram", description: "Chat bridge: telegram, feishu (Feishu and Lark; see feishuDomain), wecom or weixin." },
   provider: { kind: "string", default: "deepseek", description: "Model provider id from the CodeWhale catalog, or custom." },
   model: { kind: "string", default: "auto", description: "Model id, or auto for per-turn routing." },
   providerBaseUrl: { kind: "string", description: "Base URL of the provider API; required for provider custom. https, or http only to a loopback host." },
@@ -52,6 +52,8 @@ export const configKeys = {
   feishuAppId: { kind: "string", description: "Feishu/Lark App ID: cli_ followed by 16 hex digits, the only form the Lark SDK connects with (bridge feishu)." },
   feishuAppSecret: { kind: "string", secret: true, description: "Feishu/Lark app secret (bridge feishu)." },
   feishuDomain: { kind: "string", default: "feishu", description: "feishu (open.feishu.cn, mainland China) or lark (open.larksuite.com)." },
+  wecomBotId: { kind: "string", description: "BotID of the WeCom smart robot, API mode with a long connection (bridge wecom)." },
+  wecomBotSecret: { kind: "string", secret: true, description: "Secret of the WeCom smart robot (bridge wecom)." },
   codewhaleVersion: { kind: "string", default: DEFAULT_CODEWHALE_VERSION, description: `Exact CodeWhale release to run (>= ${MIN_CODEWHALE_VERSION}). Changing it upgrades in place.` },
   codewhaleCommit: { kind: "string", description: "Commit the v<codewhaleVersion> tag must point to; required for a version this program has no pinned commit for." },
   codewhaleSha256: { kind: "string", description: "Optional sha256 of the codewhale-linux-<arch> binary; without it the release's checksum file is used." },

@@ -171,6 +171,9 @@ const schema = z.object({
   feishuAppId: z.string().optional(),
   feishuAppSecret: z.string().optional(),
   feishuDomain: z.enum(["feishu", "lark"]).default("feishu"),
+  // Checked by the bridge's row (bridges/wecom.ts requiredConfig).
+  wecomBotId: z.string().optional(),
+  wecomBotSecret: z.string().optional(),
   codewhaleVersion: z.string().default(configKeys.codewhaleVersion.default),
   codewhaleCommit: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-digit lowercase commit id (git rev-parse v<version>^{commit})").optional(),
   codewhaleSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256sum output)").optional(),
@@ -444,6 +447,7 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
       groupPrefix: d.groupPrefix,
       ...(d.feishuAppId !== undefined ? { feishuAppId: d.feishuAppId } : {}),
       feishuDomain: d.feishuDomain,
+      ...(d.wecomBotId !== undefined ? { wecomBotId: d.wecomBotId } : {}),
     },
     codewhale: {
       version: d.codewhaleVersion,
