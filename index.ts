@@ -4,4 +4,4 @@
  */
 import { runProgram } from "./program";
 
-export = async () => runProgram().outputs;
+export = async () => (await runProgram()).outputs;

@@ -2,10 +2,10 @@
  * The program as a function: config -> spec -> cloud target -> outputs. `index.ts` hands it to Pulumi; the
  * offline plan and the tests call it under mocks with their own config source.
  */
-import { ConfigError } from "./config/errors";
-import { loadSpec, rawConfigFromPulumi, type RawConfig } from "./config/load";
 import { cloudTargets } from "./components/targets";
 import type { Deployment } from "./components/target";
+import { loadSpec, rawConfigFromPulumi } from "./contract";
+import type { RawConfig } from "./config/load";
 
 export interface ProgramOptions {
   /** Config source; default: what the Pulumi engine passed. */
@@ -18,21 +18,14 @@ export interface ProgramResult extends Deployment {
   readonly missingSecrets: readonly string[];
 }
 
-export function runProgram(options: ProgramOptions = {}): ProgramResult {
+/**
+ * Validates everything first (a ConfigError names every problem before any resource is registered), then loads
+ * the selected target's deploy module, so a stack loads its own cloud's SDK and no other.
+ */
+export async function runProgram(options: ProgramOptions = {}): Promise<ProgramResult> {
   const raw = options.raw ?? rawConfigFromPulumi();
-  const { spec, missingSecrets } = loadSpec(raw, {
-    allowMissingSecrets: options.allowMissingSecrets ?? false,
-    cloudChecks: (s) =>
-      cloudTargets[s.cloud]?.validate(s) ?? [
-        {
-          key: "codewhale-remote:cloud",
-          problem: `'${s.cloud}' has no deploy target in this version`,
-          expected: Object.keys(cloudTargets).join(" or "),
-          fix: `pulumi config set cloud ${Object.keys(cloudTargets)[0]}`,
-        },
-      ],
-  });
-  const target = cloudTargets[spec.cloud];
-  if (!target) throw new ConfigError([]);
-  return { ...target.deploy(spec), missingSecrets };
+  const { spec, missingSecrets } = loadSpec(raw, { allowMissingSecrets: options.allowMissingSecrets ?? false });
+  const target = cloudTargets[spec.cloud]!;
+  const { deploy } = await target.load();
+  return { ...deploy(spec), missingSecrets };
 }

@@ -1,18 +1,13 @@
 /**
- * What a chat bridge needs from the host, declared as data. The core (payload builder, config loader, cloud
- * targets) reads these fields and never switches on a bridge's name: adding a bridge is one file plus a row
- * in `bridges/registry.ts`.
+ * What a chat bridge needs from the host, declared as data, its config keys included. The core (payload
+ * builder, config loader, cloud targets) reads these fields and never switches on a bridge's name: adding a
+ * bridge is one file plus a row in `bridges/registry.ts`.
  */
-export interface BridgeSecret {
-  /** Stack config key (in the `codewhale-remote` namespace) that holds the secret. */
-  readonly configKey: string;
-  /** Cloud-neutral id of the secret: a Key Vault secret name on Azure, a placeholder name in the bundle. */
-  readonly secretId: string;
-  /** Env vars of the bridge process that receive the value. */
+import type { PlainKeyRow, SecretKeyRow } from "../config/contract";
+
+/** A secret config key of the bridge, and the env vars of the bridge process that receive the value. */
+export interface BridgeSecret extends SecretKeyRow {
   readonly env: readonly string[];
-  /** Format check run on the plain value before anything is registered. */
-  readonly pattern: RegExp;
-  readonly expected: string;
 }
 
 /** Plain (non-secret) config the bridge reads, resolved by the loader from the stack config. */
@@ -21,9 +16,6 @@ export interface BridgeSettings {
   readonly allowUnlisted: boolean;
   readonly allowGroups: boolean;
   readonly groupPrefix: string;
-  readonly feishuAppId?: string;
-  readonly feishuDomain: "feishu" | "lark";
-  readonly wecomBotId?: string;
 }
 
 export interface BridgeEnvContext {
@@ -32,17 +24,8 @@ export interface BridgeEnvContext {
   readonly model: string;
   readonly stateDir: string;
   readonly settings: BridgeSettings;
-}
-
-/** A plain (non-secret) stack config key the bridge cannot start without. */
-export interface BridgeConfigKey {
-  readonly key: string;
-  readonly expected: string;
-  readonly example: string;
-  /** The exact format the bridge (or the SDK it hands the value to) accepts; checked before anything is registered. */
-  readonly pattern?: RegExp;
-  /** Why another value fails on the host, for the error (e.g. what the SDK logs and does instead). */
-  readonly mismatch?: string;
+  /** This bridge's own plain keys (`plainKeys`), defaults applied; a key without value or default is absent. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,8 +71,8 @@ export interface BridgeDefinition {
   /** systemd unit name without `.service`. */
   readonly unitName: string;
   readonly secrets: readonly BridgeSecret[];
-  /** Plain config keys this bridge cannot start without. */
-  readonly requiredConfig: readonly BridgeConfigKey[];
+  /** Plain config keys of this bridge (its app id, its domain); `required` ones it cannot start without. */
+  readonly plainKeys: readonly PlainKeyRow[];
   /** Env vars of the bridge file that must carry the runtime token (some bridges still read legacy names). */
   readonly runtimeTokenEnv: readonly string[];
   /**

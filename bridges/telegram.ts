@@ -10,13 +10,14 @@ export const telegramBridge: BridgeDefinition = {
     {
       configKey: "telegramBotToken",
       secretId: "telegram-bot-token",
+      description: "Telegram bot token from @BotFather",
       env: ["TELEGRAM_BOT_TOKEN"],
       // BotFather tokens are `<bot id>:<35 url-safe chars>`.
       pattern: /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/,
       expected: "a BotFather token like 123456789:AAH... (digits, a colon, 30+ letters, digits, _ or -)",
     },
   ],
-  requiredConfig: [],
+  plainKeys: [],
   // Bridge (src/index.mjs:51) and validator (src/lib.mjs:466, :530 for the runtime file) read
   // CODEWHALE_RUNTIME_TOKEN first, at v0.9.5 to v0.9.9.
   runtimeTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],

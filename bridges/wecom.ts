@@ -41,6 +41,7 @@ export const wecomBridge: BridgeDefinition = {
     {
       configKey: "wecomBotSecret",
       secretId: "wecom-bot-secret",
+      description: "Secret of the WeCom smart robot, shown with its BotID in the WeCom admin console",
       env: ["WECOM_BOT_SECRET"],
       // Upstream and the SDK check only that it is present (and, in the validator, not a placeholder). WeCom's
       // secrets are letters, digits, _ and -; the bundle's fill-secrets helper checks the same pattern in POSIX ERE.
@@ -48,9 +49,11 @@ export const wecomBridge: BridgeDefinition = {
       expected: "the Secret shown with the smart robot's BotID in the WeCom admin console (8-128 letters, digits, _ or -)",
     },
   ],
-  requiredConfig: [
+  plainKeys: [
     {
       key: "wecomBotId",
+      description: "BotID of the WeCom smart robot, in API mode with a long connection",
+      required: true,
       expected: "the BotID of the WeCom smart robot (API mode, long connection), from the WeCom admin console: 4-64 letters, digits, _ or -",
       example: "aibAbCdEf0123456789",
       pattern: WECOM_BOT_ID_PATTERN,
@@ -60,11 +63,11 @@ export const wecomBridge: BridgeDefinition = {
   runtimeTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
   runtimeFileTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
   npmDependencies: true,
-  env: ({ runtimeUrl, workspace, model, stateDir, settings }) => ({
+  env: ({ runtimeUrl, workspace, model, stateDir, settings, values }) => ({
     CODEWHALE_RUNTIME_URL: runtimeUrl,
     CODEWHALE_WORKSPACE: workspace,
     CODEWHALE_MODEL: model,
-    WECOM_BOT_ID: settings.wecomBotId ?? "",
+    WECOM_BOT_ID: values.wecomBotId ?? "",
     WECOM_CHAT_ALLOWLIST: settings.allowlist.join(","),
     WECOM_ALLOW_UNLISTED: String(settings.allowUnlisted),
     WECOM_THREAD_MAP_PATH: `${stateDir}/thread-map.json`,

@@ -27,7 +27,7 @@ export const weixinBridge: BridgeDefinition = {
   integrationDir: "weixin-bridge",
   unitName: "codewhale-weixin-bridge",
   secrets: [],
-  requiredConfig: [],
+  plainKeys: [],
   runtimeTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
   runtimeFileTokenEnv: ["CODEWHALE_RUNTIME_TOKEN"],
   npmDependencies: false,

@@ -1,7 +1,8 @@
 /**
- * The stack config contract: every key of the `codewhale-remote` namespace, its kind, default and whether
- * it is secret. This table is the public interface; `Pulumi.yaml` declares the same keys (a test holds the
- * two together) and the loader rejects any key not listed here, with a did-you-mean.
+ * The keys every stack has, whatever its cloud and bridge: kind, default and whether it is secret. The whole
+ * contract is this table plus the keys the target and bridge rows declare (config/contract.ts); `Pulumi.yaml`
+ * and the README's key tables are generated from it (`npm run contract`), and the loader rejects any key not in
+ * it, with a did-you-mean.
  */
 export const PROJECT = "codewhale-remote";
 
@@ -34,8 +35,10 @@ export const DEFAULT_RELEASE_BASE_URL = "https://github.com/Hmbown/CodeWhale/rel
 export const DEFAULT_REPO_URL = "https://github.com/Hmbown/CodeWhale.git";
 
 export const configKeys = {
-  cloud: { kind: "string", default: "azure", description: "Where the agent host runs: azure or lighthouse." },
-  bridge: { kind: "string", default: "telegram", description: "Chat bridge: telegram, feishu (Feishu and Lark; see feishuDomain), wecom or weixin." },
+  // The ids of `cloud` and `bridge`, and the keys of each target and bridge, come from their rows (config/contract.ts).
+  // Default: the first row of each registry.
+  cloud: { kind: "string", description: "Where the agent host runs:" },
+  bridge: { kind: "string", description: "Chat bridge:" },
   provider: { kind: "string", default: "deepseek", description: "Model provider id from the CodeWhale catalog, or custom." },
   model: { kind: "string", default: "auto", description: "Model id, or auto for per-turn routing." },
   providerBaseUrl: { kind: "string", description: "Base URL of the provider API; required for provider custom. https, or http only to a loopback host." },
@@ -48,12 +51,6 @@ export const configKeys = {
   allowUnlistedChats: { kind: "boolean", default: false, description: "Let chats outside chatAllowlist use the agent. Keep false once paired." },
   allowGroupChats: { kind: "boolean", default: false, description: "Answer in group chats (only with the group prefix). Cannot be combined with allowUnlistedChats." },
   groupPrefix: { kind: "string", default: "/cw", description: "Prefix a group message needs to reach the agent." },
-  telegramBotToken: { kind: "string", secret: true, description: "Telegram bot token from @BotFather (bridge telegram)." },
-  feishuAppId: { kind: "string", description: "Feishu/Lark App ID: cli_ followed by 16 hex digits, the only form the Lark SDK connects with (bridge feishu)." },
-  feishuAppSecret: { kind: "string", secret: true, description: "Feishu/Lark app secret (bridge feishu)." },
-  feishuDomain: { kind: "string", default: "feishu", description: "feishu (open.feishu.cn, mainland China) or lark (open.larksuite.com)." },
-  wecomBotId: { kind: "string", description: "BotID of the WeCom smart robot, API mode with a long connection (bridge wecom)." },
-  wecomBotSecret: { kind: "string", secret: true, description: "Secret of the WeCom smart robot (bridge wecom)." },
   codewhaleVersion: { kind: "string", default: DEFAULT_CODEWHALE_VERSION, description: `Exact CodeWhale release to run (>= ${MIN_CODEWHALE_VERSION}). Changing it upgrades in place.` },
   codewhaleCommit: { kind: "string", description: "Commit the v<codewhaleVersion> tag must point to; required for a version this program has no pinned commit for." },
   codewhaleSha256: { kind: "string", description: "Optional sha256 of the codewhale-linux-<arch> binary; without it the release's checksum file is used." },
@@ -62,8 +59,6 @@ export const configKeys = {
   runtimeWorkers: { kind: "integer", default: 2, description: "Runtime worker count (1-8)." },
   runtimeMemoryMax: { kind: "string", default: "75%", description: "Most memory the agent (runtime and every command it runs) may use: a percentage of the host's memory or a size like 1536M; the rest stays for sshd and the bridge." },
   runtimeTasksMax: { kind: "integer", default: 2048, description: "Most processes and threads the agent may run at once (64-65536): a fork bomb stops there." },
-  azure: { kind: "object", description: "Azure settings: vmSize, architecture, osDiskSizeGb, dataDiskSizeGb, adminUsername, vnetCidr, encryptionAtHost, keyVaultRetentionDays." },
-  lighthouse: { kind: "object", description: "Lighthouse settings: bundleId, blueprintId, zone, renewFlag, period, dataDiskSizeGb, instanceName, secretDelivery, sshHostKey." },
 } as const satisfies Record<string, ConfigKey>;
 
 export type ConfigKeyName = keyof typeof configKeys;
@@ -72,6 +67,19 @@ export const secretKeyNames = (Object.keys(configKeys) as ConfigKeyName[]).filte
   (k) => (configKeys[k] as ConfigKey).secret === true,
 );
 
-/** Provider keys read outside our namespace (cloud location / region follow the providers' conventions). */
-export const AZURE_LOCATION_KEY = "azure-native:location";
-export const TENCENT_REGION_KEY = "tencentcloud:region";
+/** Full key as the Pulumi CLI shows it, e.g. `codewhale-remote:sshAllowedCidrs[0]` or `codewhale-remote:azure.vmSize`. */
+export const fullKey = (path: readonly PropertyKey[]): string => {
+  let out = PROJECT + ":";
+  path.forEach((p, i) => {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += (i === 0 ? "" : ".") + String(p);
+  });
+  return out;
+};
+
+/** The `pulumi config set` command that sets a key (with --path for nested keys). */
+export function setCommand(path: readonly PropertyKey[], example: string, secret = false): string {
+  const nested = path.length > 1;
+  const key = fullKey(path).slice(PROJECT.length + 1);
+  return `pulumi config set${secret ? " --secret" : ""}${nested ? " --path" : ""} ${nested ? `'${key}'` : key} ${example}`;
+}

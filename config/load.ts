@@ -8,20 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { closest, distance } from "fastest-levenshtein";
 import semver from "semver";
 import { z } from "zod";
-import { findBridge, bridgeIds } from "../bridges/registry";
+import { contractKeys, type Contract, type TargetRow } from "./contract";
 import { ConfigError, type ConfigProblem } from "./errors";
-import {
-  AZURE_LOCATION_KEY,
-  PROJECT,
-  TENCENT_REGION_KEY,
-  configKeys,
-  MIN_CODEWHALE_VERSION,
-  CODEWHALE_TAG_COMMITS,
-  type ConfigKey,
-  type ConfigKeyName,
-} from "./keys";
+import { PROJECT, configKeys, fullKey, setCommand, MIN_CODEWHALE_VERSION, CODEWHALE_TAG_COMMITS, type ConfigKey } from "./keys";
 import { findModelProvider, modelProviderIds } from "./model-providers";
-import { CLOUD_IDS, PROVIDER_KEY_SECRET, isCloudId, type StackSpec } from "./spec";
+import { PROVIDER_KEY_SECRET, type StackSpec } from "./spec";
 import {
   SECRET_TOKEN,
   parseCidr,
@@ -45,18 +36,16 @@ export interface RawConfig {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Provider settings that may come from the environment instead of the stack config, as the provider reads them. */
-export const PROVIDER_ENV = { [TENCENT_REGION_KEY]: "TENCENTCLOUD_REGION" } as const;
-
-export function providerEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(PROVIDER_ENV).map((name) => [name, env[name]]));
+/** Provider settings the targets' providers may read from the environment instead of the stack config (TENCENTCLOUD_REGION). */
+export function providerEnv(contract: Contract, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(contract.targets.flatMap((t) => (t.region?.env ? [[t.region.env, env[t.region.env]]] : [])));
 }
 
 export interface LoadOptions {
   /** Offline plan only: report missing secrets instead of failing, and plan with placeholders. */
   readonly allowMissingSecrets?: boolean;
-  /** Rules of the selected cloud, run on the typed spec (see CloudTarget.validate). */
-  readonly cloudChecks?: (spec: StackSpec) => ConfigProblem[];
+  /** Tests only: leave out the selected target's own rules (TargetRow.validate). */
+  readonly skipTargetRules?: boolean;
 }
 
 export interface LoadedSpec {
@@ -65,23 +54,7 @@ export interface LoadedSpec {
   readonly missingSecrets: readonly string[];
 }
 
-const fullKey = (path: readonly PropertyKey[]): string => {
-  let out = PROJECT + ":";
-  path.forEach((p, i) => {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += (i === 0 ? "" : ".") + String(p);
-  });
-  return out;
-};
-
 const CIDR_EXPECTED = "a CIDR: one IPv4 host is a.b.c.d/32 (203.0.113.7/32), one IPv6 host is /128 (2001:db8::7/128)";
-
-/** The `pulumi config set` command that sets a key (with --path for nested keys). */
-export function setCommand(path: readonly PropertyKey[], example: string, secret = false): string {
-  const nested = path.length > 1;
-  const key = fullKey(path).slice(PROJECT.length + 1);
-  return `pulumi config set${secret ? " --secret" : ""}${nested ? " --path" : ""} ${nested ? `'${key}'` : key} ${example}`;
-}
 
 function closestWithin(value: string, candidates: readonly string[]): string | undefined {
   const best = closest(value, candidates as string[]);
@@ -111,47 +84,13 @@ const safeString = (name: string, expected: string, example: string) =>
     if (problem) report(ctx, [], { problem, expected, fix: setCommand([name], example) });
   });
 
-const azureSchema = z
-  .object({
-    // No default here: the Azure target picks one per architecture (components/azure/vm-sizes.ts).
-    vmSize: z.string().regex(/^Standard_[A-Za-z0-9_-]+$/, "must be an Azure VM size like Standard_B2as_v2").optional(),
-    architecture: z.enum(["x64", "arm64"]).default("x64"),
-    osDiskSizeGb: z.number().int().min(30).max(1024).default(30),
-    dataDiskSizeGb: z.number().int().min(0).max(4096).refine((n) => n === 0 || n >= 4, "must be 0 (no data disk) or at least 4").default(32),
-    adminUsername: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a lowercase Linux user name")
-      .refine((u) => !["root", "admin", "administrator", "codewhale", "user", "guest"].includes(u), "is reserved by Azure or by the agent user")
-      .default("azureuser"),
-    vnetCidr: z.string().default("10.42.0.0/24"),
-    encryptionAtHost: z.boolean().default(false),
-    keyVaultRetentionDays: z.number().int().min(7).max(90).default(90),
-  })
-  .strict();
-
-const lighthouseSchema = z
-  .object({
-    // Required by the Lighthouse target (its validate says how to list the plans on sale); no default is verified.
-    bundleId: z.string().regex(/^bundle[A-Za-z0-9_-]+$/, "must be a Lighthouse bundle id (BundleId of DescribeBundles, e.g. bundle2022_gen_01)").optional(),
-    blueprintId: z.string().regex(/^lhbp-[a-z0-9]+$/, "must be a Lighthouse blueprint id like lhbp-xxxxxxxx").optional(),
-    zone: z.string().regex(/^[a-z]+-[a-z]+-\d+$/, "must be a zone like ap-singapore-1").optional(),
-    renewFlag: z.enum(["NOTIFY_AND_AUTO_RENEW", "NOTIFY_AND_MANUAL_RENEW", "DISABLE_NOTIFY_AND_AUTO_RENEW"]).default("NOTIFY_AND_AUTO_RENEW"),
-    period: z.number().int().min(1).max(60).default(1),
-    dataDiskSizeGb: z.number().int().min(0).max(4000).refine((n) => n === 0 || n >= 10, "must be 0 (no data disk) or at least 10").default(20),
-    instanceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, "must be 1-60 letters, digits, - or _").optional(),
-    // tat: the bootstrap with its secrets runs through TAT (which keeps every invocation's content); ssh: TAT
-    // installs only the SSH key, and the deployer sends the bootstrap over SSH (components/lighthouse).
-    secretDelivery: z.enum(["tat", "ssh"]).default("tat"),
-    sshHostKey: z.string().optional(),
-  })
-  .strict();
-
 const chatId = z.string().regex(/^[A-Za-z0-9@_.:-]{1,128}$/, "must be a chat/user id or @username (letters, digits, @ _ . : -; no commas or spaces)");
 
-/** The namespace schema over decoded values. Cross-key rules live in `crossChecks`. */
-const schema = z.object({
-  cloud: z.string().default("azure"),
-  bridge: z.string().default("telegram"),
+/** The namespace schema over decoded values, common keys first. Cross-key rules live in `crossChecks`. */
+const commonShape = {
+  // cloud and bridge: their defaults are the first rows (loaderOf).
+  cloud: z.string(),
+  bridge: z.string(),
   provider: z.string().default("deepseek"),
   model: safeString("model", "a model id or auto", "auto").pipe(
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/, "must be a model id (letters, digits, . _ : / @ + -) or auto"),
@@ -166,14 +105,6 @@ const schema = z.object({
   allowUnlistedChats: z.boolean().default(false),
   allowGroupChats: z.boolean().default(false),
   groupPrefix: z.string().regex(/^\/[A-Za-z0-9_]{1,32}$/, "must be a slash command like /cw").default("/cw"),
-  telegramBotToken: z.string().optional(),
-  // Its format is the bridge's to check (bridges/feishu.ts requiredConfig), against the SDK's own pattern.
-  feishuAppId: z.string().optional(),
-  feishuAppSecret: z.string().optional(),
-  feishuDomain: z.enum(["feishu", "lark"]).default("feishu"),
-  // Checked by the bridge's row (bridges/wecom.ts requiredConfig).
-  wecomBotId: z.string().optional(),
-  wecomBotSecret: z.string().optional(),
   codewhaleVersion: z.string().default(configKeys.codewhaleVersion.default),
   codewhaleCommit: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-digit lowercase commit id (git rev-parse v<version>^{commit})").optional(),
   codewhaleSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256sum output)").optional(),
@@ -188,15 +119,45 @@ const schema = z.object({
     .refine((v) => !/%$/.test(v) || Number(v.slice(0, -1)) >= 10, "must be at least 10%")
     .default("75%"),
   runtimeTasksMax: z.number().int().min(64).max(65536).default(2048),
-  azure: azureSchema.default(azureSchema.parse({})),
-  lighthouse: lighthouseSchema.default(lighthouseSchema.parse({})),
-});
+};
 
-type Decoded = z.infer<typeof schema>;
+type Decoded = z.infer<z.ZodObject<typeof commonShape>> & Record<string, unknown>;
+
+/**
+ * What the loader knows of a contract, derived once per contract: the whole key table and the schema with every
+ * row's keys (a target's settings object with its defaults; a bridge's or target's keys as strings, their
+ * formats checked only when the row is selected, so a stale value of another bridge never blocks a deploy).
+ */
+interface Loader {
+  readonly keys: Record<string, ConfigKey>;
+  readonly schema: z.ZodObject<z.ZodRawShape>;
+  readonly settingsOf: ReadonlyMap<string, TargetRow>;
+}
+const loaders = new WeakMap<Contract, Loader>();
+function loaderOf(contract: Contract): Loader {
+  const known = loaders.get(contract);
+  if (known) return known;
+  const shape: Record<string, z.ZodType> = { ...commonShape, cloud: z.string().default(contract.targets[0]!.id), bridge: z.string().default(contract.bridges[0]!.id) };
+  const settingsOf = new Map<string, TargetRow>();
+  for (const t of contract.targets) {
+    shape[t.settingsKey] = t.settingsSchema.default(t.settingsSchema.parse({}) as never);
+    settingsOf.set(t.settingsKey, t);
+    for (const s of t.secretKeys ?? []) shape[s.configKey] = z.string().optional();
+  }
+  for (const b of contract.bridges) {
+    for (const s of b.secrets) shape[s.configKey] = z.string().optional();
+    for (const k of b.plainKeys) {
+      const base = k.values ? z.enum(k.values as [string, ...string[]]) : z.string();
+      shape[k.key] = k.default !== undefined ? base.default(k.default) : base.optional();
+    }
+  }
+  const loader = { keys: contractKeys(contract), schema: z.object(shape), settingsOf };
+  loaders.set(contract, loader);
+  return loader;
+}
 
 /** Config values arrive as strings; lists, objects, booleans and numbers are JSON-encoded by the engine. */
-function decode(name: ConfigKeyName, raw: string): { value?: unknown; problem?: ConfigProblem } {
-  const key = configKeys[name] as ConfigKey;
+function decode(key: ConfigKey, name: string, raw: string): { value?: unknown; problem?: ConfigProblem } {
   if (key.kind === "string") return { value: raw };
   try {
     return { value: JSON.parse(raw) };
@@ -213,17 +174,17 @@ function decode(name: ConfigKeyName, raw: string): { value?: unknown; problem?: 
   }
 }
 
-function zodProblems(error: z.ZodError, decoded: Record<string, unknown>): ConfigProblem[] {
+function zodProblems(loader: Loader, error: z.ZodError, decoded: Record<string, unknown>): ConfigProblem[] {
   return error.issues.flatMap((issue): ConfigProblem[] => {
     const path = issue.path as PropertyKey[];
-    const top = String(path[0]) as ConfigKeyName;
+    const top = String(path[0]);
     const params = (issue as { params?: { expected?: string; fix?: string } }).params;
-    const desc = (configKeys[top] as ConfigKey | undefined)?.description ?? "";
-    const secret = (configKeys[top] as ConfigKey | undefined)?.secret === true;
+    const desc = loader.keys[top]?.description ?? "";
+    const secret = loader.keys[top]?.secret === true;
     if (issue.code === "unrecognized_keys") {
       // One problem per unknown field, keyed by the field itself: the fix moves its value to the field meant
       // (`pulumi config set azure <value>` would overwrite the whole object).
-      const allowed = Object.keys(((top === "azure" ? azureSchema : lighthouseSchema) as z.ZodObject).shape);
+      const allowed = Object.keys(loader.settingsOf.get(top)?.settingsSchema.shape ?? {});
       const given = decoded[top] as Record<string, unknown> | undefined;
       return issue.keys.map((k) => {
         const meant = closestWithin(k, allowed);
@@ -253,18 +214,21 @@ const shellWord = (v: string) => (/^[A-Za-z0-9_.:/@+-]+$/.test(v) || v === "<val
  * Rules that span keys or depend on registries (cloud, bridge, provider rows). Returns the problems and,
  * when they are none, the resolved rows.
  */
-function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: ConfigProblem[], missingSecrets: string[]) {
-  const present = (name: ConfigKeyName) => raw.values[`${PROJECT}:${name}`] !== undefined;
-  const opaque = (name: ConfigKeyName) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
+function crossChecks(contract: Contract, d: Decoded, raw: RawConfig, opts: LoadOptions, problems: ConfigProblem[], missingSecrets: string[]) {
+  const present = (name: string) => raw.values[`${PROJECT}:${name}`] !== undefined;
+  const opaque = (name: string) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
   const add = (path: PropertyKey[], problem: string, expected: string, fix: string) =>
     problems.push({ key: fullKey(path), problem, expected, fix });
 
-  if (!isCloudId(d.cloud)) {
-    add(["cloud"], `'${d.cloud}' is not a supported cloud.${didYouMean(d.cloud, CLOUD_IDS)}`, CLOUD_IDS.join(" or "), setCommand(["cloud"], CLOUD_IDS[0]));
+  const targetIds = contract.targets.map((t) => t.id);
+  const target = contract.targets.find((t) => t.id === d.cloud);
+  if (!target) {
+    add(["cloud"], `'${d.cloud}' is not a supported cloud.${didYouMean(d.cloud, targetIds)}`, `one of ${contract.targets.map((t) => `${t.id} (${t.displayName})`).join(", ")}`, setCommand(["cloud"], targetIds[0]!));
   }
-  const bridge = findBridge(d.bridge);
+  const bridgeIds = contract.bridges.map((b) => b.id);
+  const bridge = contract.bridges.find((b) => b.id === d.bridge);
   if (!bridge) {
-    add(["bridge"], `'${d.bridge}' is not a supported bridge.${didYouMean(d.bridge, bridgeIds)}`, bridgeIds.join(" or ") + " (Lark is feishu with feishuDomain lark)", setCommand(["bridge"], "telegram"));
+    add(["bridge"], `'${d.bridge}' is not a supported bridge.${didYouMean(d.bridge, bridgeIds)}`, `one of ${contract.bridges.map((b) => `${b.id} (${b.displayName})`).join(", ")}`, setCommand(["bridge"], bridgeIds[0]!));
   }
   const provider = findModelProvider(d.provider);
   if (!provider) {
@@ -274,7 +238,7 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
   }
 
   // Secrets: format-checked when readable, required when the bridge/provider rows say so.
-  const secret = (name: ConfigKeyName, required: boolean, pattern: RegExp, expected: string, example: string) => {
+  const secret = (name: string, required: boolean, pattern: RegExp, expected: string, example: string, multiline = false) => {
     const value = (d as Record<string, unknown>)[name] as string | undefined;
     if (opaque(name)) return;
     if (value === undefined || value === "") {
@@ -284,7 +248,7 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
       return;
     }
     // Never echo the value: describe the problem only.
-    if (!pattern.test(value) || unsafeCharacterProblem(value)) {
+    if (!pattern.test(value) || (!multiline && unsafeCharacterProblem(value))) {
       add([name], "does not look right (value not shown)", expected, setCommand([name], example, true));
     }
   };
@@ -299,15 +263,15 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
     const problem = providerUrlProblem(d.providerBaseUrl) ?? unsafeCharacterProblem(d.providerBaseUrl);
     if (problem) add(["providerBaseUrl"], problem, "an https URL (http only to localhost/127.0.0.1 on the host itself)", setCommand(["providerBaseUrl"], "https://llm.example.com/v1"));
   }
-  for (const s of bridge?.secrets ?? []) {
-    secret(s.configKey as ConfigKeyName, true, s.pattern, s.expected, "<value>");
+  // Only the selected rows' keys are checked: a stale value of another bridge or target is never used (nor
+  // sent anywhere), so it must not block a deploy.
+  for (const s of [...(bridge?.secrets ?? []), ...(target?.secretKeys ?? [])]) {
+    secret(s.configKey, s.required ?? true, s.pattern, s.expected, "<value>", s.multiline === true);
   }
-  // Secrets of bridges not selected are ignored but still format-checked? No: they are not used, so a
-  // stale value of another bridge must not block a deploy. They are also never sent anywhere.
-  for (const req of bridge?.requiredConfig ?? []) {
-    const value = (d as Record<string, unknown>)[req.key];
-    if (!present(req.key as ConfigKeyName)) add([req.key], `is required for bridge ${bridge?.id}`, req.expected, setCommand([req.key], req.example));
-    else if (req.pattern && !(typeof value === "string" && req.pattern.test(value))) {
+  for (const req of bridge?.plainKeys ?? []) {
+    const value = d[req.key];
+    if (value === undefined && req.required) add([req.key], `is required for bridge ${bridge?.id}`, req.expected, setCommand([req.key], req.example));
+    else if (present(req.key) && req.pattern && !(typeof value === "string" && req.pattern.test(value))) {
       // Plain config, so the value may be shown (JSON-quoted: it may hold a newline).
       add([req.key], `${JSON.stringify(value)} ${req.mismatch ?? `does not match ${req.pattern}`}`, req.expected, setCommand([req.key], req.example));
     }
@@ -358,14 +322,16 @@ function crossChecks(d: Decoded, raw: RawConfig, opts: LoadOptions, problems: Co
     const problem = sourceUrlProblem(d[name]) ?? unsafeCharacterProblem(d[name]);
     if (problem) add([name], problem, configKeys[name].description, setCommand([name], configKeys[name].default));
   }
-  return { bridge, provider };
+  return { target, bridge, provider };
 }
 
 /** Validates the whole config; throws ConfigError with every problem, or returns the spec. */
-export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
+export function loadSpecWith(contract: Contract, raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
+  const loader = loaderOf(contract);
+  const keys = loader.keys;
   const problems: ConfigProblem[] = [];
   const decoded: Record<string, unknown> = {};
-  const names = Object.keys(configKeys) as ConfigKeyName[];
+  const names = Object.keys(keys);
   for (const [k, v] of Object.entries(raw.values)) {
     if (!k.startsWith(PROJECT + ":")) {
       // Other namespaces belong to providers (azure-native:, tencentcloud:); one a typo away from ours is ours.
@@ -377,9 +343,9 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
       continue;
     }
     const name = k.slice(PROJECT.length + 1);
-    if (!(name in configKeys)) {
+    if (!(name in keys)) {
       const meant = closestWithin(name, names);
-      const kind = meant ? (configKeys[meant as ConfigKeyName] as ConfigKey) : undefined;
+      const kind = meant ? keys[meant] : undefined;
       // The value moves to the key meant; a secret's or a list's value is not repeated in a message.
       const scalar = kind && !kind.secret && (kind.kind === "string" || kind.kind === "boolean" || kind.kind === "integer") && !/[\s'"$`\\]/.test(v) ? v : "<value>";
       const setMeant = meant && kind ? setCommand(kind.kind === "array" ? [meant, 0] : kind.kind === "object" ? [meant, "<field>"] : [meant], scalar, kind.secret === true) : undefined;
@@ -392,46 +358,51 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
       continue;
     }
     if (raw.opaqueSecrets?.has(k)) continue;
-    const { value, problem } = decode(name as ConfigKeyName, v);
+    const { value, problem } = decode(keys[name]!, name, v);
     if (problem) problems.push(problem);
     else decoded[name] = value;
   }
+  const schema = loader.schema;
   let parsed = schema.safeParse(decoded);
   const reported = new Set<string>();
   if (!parsed.success) {
     // Report these, then drop the offending keys and go on, so cross-key rules still report theirs.
     for (const issue of parsed.error.issues) reported.add(String(issue.path[0]));
-    problems.push(...zodProblems(parsed.error, decoded));
+    problems.push(...zodProblems(loader, parsed.error, decoded));
     for (const k of reported) delete decoded[k];
     parsed = schema.safeParse(decoded);
     if (!parsed.success) throw new ConfigError(problems);
   }
-  const d = parsed.data;
+  const d = parsed.data as Decoded;
   const missingSecrets: string[] = [];
   const crossProblems: ConfigProblem[] = [];
-  const { bridge, provider } = crossChecks(d, raw, opts, crossProblems, missingSecrets);
+  const { target, bridge, provider } = crossChecks(contract, d, raw, opts, crossProblems, missingSecrets);
   problems.push(...crossProblems.filter((p) => !reported.has(p.key.slice(PROJECT.length + 1).split(/[.[]/)[0]!)));
-  if (!bridge || !provider || !isCloudId(d.cloud) || !d.sshPublicKey || !d.sshAllowedCidrs) {
+  if (!bridge || !provider || !target || !d.sshPublicKey || !d.sshAllowedCidrs) {
     throw new ConfigError(problems);
   }
 
   // Every secret is a Pulumi secret from here on, whatever the source said (a plain value given for a
   // secret key in an offline config file included).
   const secrets = new Map<string, pulumi.Output<string>>();
-  const secretValue = (name: ConfigKeyName) => {
-    const v = (d as Record<string, unknown>)[name] as string | undefined;
+  const secretValue = (name: string) => {
+    const v = d[name] as string | undefined;
     return pulumi.secret(v ?? `[unavailable offline: ${fullKey([name])}]`);
   };
   if (d.providerApiKey !== undefined || opaque(raw, "providerApiKey") || !provider.keyless) {
     secrets.set(PROVIDER_KEY_SECRET, secretValue("providerApiKey"));
   }
-  for (const s of bridge.secrets) secrets.set(s.secretId, secretValue(s.configKey as ConfigKeyName));
-
-  const tencentRegion = raw.values[TENCENT_REGION_KEY] || raw.env?.[PROVIDER_ENV[TENCENT_REGION_KEY]];
+  for (const s of bridge.secrets) secrets.set(s.secretId, secretValue(s.configKey));
+  for (const s of target.secretKeys ?? []) {
+    if (d[s.configKey] !== undefined || opaque(raw, s.configKey) || (s.required ?? true)) secrets.set(s.secretId, secretValue(s.configKey));
+  }
+  const bridgeValues = Object.fromEntries(bridge.plainKeys.flatMap((k) => (typeof d[k.key] === "string" ? [[k.key, d[k.key] as string]] : [])));
+  const region = target.region ? raw.values[target.region.key] || (target.region.env ? raw.env?.[target.region.env] : undefined) : undefined;
   const spec: StackSpec = {
     project: raw.project ?? PROJECT,
     stack: raw.stack,
-    cloud: d.cloud,
+    cloud: target.id,
+    target: { id: target.id, settings: d[target.settingsKey], ...(region ? { region } : {}) },
     bridge,
     provider,
     model: d.model,
@@ -445,10 +416,8 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
       allowUnlisted: d.allowUnlistedChats,
       allowGroups: d.allowGroupChats,
       groupPrefix: d.groupPrefix,
-      ...(d.feishuAppId !== undefined ? { feishuAppId: d.feishuAppId } : {}),
-      feishuDomain: d.feishuDomain,
-      ...(d.wecomBotId !== undefined ? { wecomBotId: d.wecomBotId } : {}),
     },
+    bridgeValues,
     codewhale: {
       version: d.codewhaleVersion,
       commit: d.codewhaleCommit ?? CODEWHALE_TAG_COMMITS[d.codewhaleVersion] ?? "",
@@ -457,24 +426,20 @@ export function loadSpec(raw: RawConfig, opts: LoadOptions = {}): LoadedSpec {
       repoUrl: d.codewhaleRepoUrl,
     },
     secrets,
-    azure: d.azure,
-    lighthouse: d.lighthouse as StackSpec["lighthouse"],
-    ...(raw.values[AZURE_LOCATION_KEY] !== undefined ? { azureLocation: raw.values[AZURE_LOCATION_KEY] } : {}),
-    ...(tencentRegion ? { tencentRegion } : {}),
   };
   // Cloud rules need the typed spec; their problems join the others so the user sees all of them at once.
   // Where a cloud has its own rule about an entry (an IPv6 source on an IPv4-only host), its problem replaces the
   // generic one: the generic fix (a /128) would not work there, and two contradicting fixes help nobody.
-  const cloudProblems = opts.cloudChecks?.(spec) ?? [];
+  const cloudProblems = opts.skipTargetRules ? [] : target.validate(spec);
   const cloudKeys = new Set(cloudProblems.map((p) => p.key));
   const all = [...problems.filter((p) => !cloudKeys.has(p.key)), ...cloudProblems];
   if (all.length > 0) throw new ConfigError(all);
   return { spec, missingSecrets };
 }
 
-const opaque = (raw: RawConfig, name: ConfigKeyName) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
+const opaque = (raw: RawConfig, name: string) => raw.opaqueSecrets?.has(`${PROJECT}:${name}`) === true;
 
 /** The config the Pulumi engine handed this program. */
-export function rawConfigFromPulumi(): RawConfig {
-  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), env: providerEnv() };
+export function rawConfigFromPulumi(contract: Contract): RawConfig {
+  return { project: pulumi.getProject(), stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), env: providerEnv(contract) };
 }

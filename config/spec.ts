@@ -6,44 +6,18 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BridgeDefinition, BridgeSettings } from "../bridges/bridge";
 import type { ModelProvider } from "./model-providers";
 
-/** The clouds of the config contract; each has a target row in components/targets.ts. */
-export const CLOUD_IDS = ["azure", "lighthouse"] as const;
-export type CloudId = (typeof CLOUD_IDS)[number];
-export const isCloudId = (id: string): id is CloudId => (CLOUD_IDS as readonly string[]).includes(id);
 export type ApprovalPolicy = "on-request" | "untrusted" | "never";
 
 /** Ids of secrets the host needs. Provider and bridge secrets come from config; the runtime token is generated. */
 export const RUNTIME_TOKEN_SECRET = "runtime-token";
 export const PROVIDER_KEY_SECRET = "provider-api-key";
 
-export interface AzureSettings {
-  /** Absent: the Azure target's default for the architecture. */
-  readonly vmSize?: string;
-  readonly architecture: "x64" | "arm64";
-  readonly osDiskSizeGb: number;
-  /** 0 = no data disk (state then dies with the VM). */
-  readonly dataDiskSizeGb: number;
-  readonly adminUsername: string;
-  readonly vnetCidr: string;
-  readonly encryptionAtHost: boolean;
-  readonly keyVaultRetentionDays: number;
-}
-
-export interface LighthouseSettings {
-  /** Required by the Lighthouse target (no default is verified to be on sale); optional for the other clouds. */
-  readonly bundleId?: string;
-  /** Required by the Lighthouse target (its validate says how to find one); optional for the other clouds. */
-  readonly blueprintId?: string;
-  readonly zone?: string;
-  readonly renewFlag: "NOTIFY_AND_AUTO_RENEW" | "NOTIFY_AND_MANUAL_RENEW" | "DISABLE_NOTIFY_AND_AUTO_RENEW";
-  readonly period: number;
-  /** 0 = no data disk (state then dies with the instance). */
-  readonly dataDiskSizeGb: number;
-  readonly instanceName?: string;
-  /** How the env files and their secrets reach the host: inside the TAT command, or over SSH from the deployer. */
-  readonly secretDelivery: "tat" | "ssh";
-  /** The host's SSH public host key (one `known_hosts`-style key): the ssh delivery connects only to it. */
-  readonly sshHostKey?: string;
+/** The selected cloud target's part of the spec: its id, its settings object (its own schema's type), its region. */
+export interface TargetSpec<S = unknown> {
+  readonly id: string;
+  readonly settings: S;
+  /** The target's region key (e.g. `azure-native:location`), or its environment variable, when set. */
+  readonly region?: string;
 }
 
 export interface CodewhaleRelease {
@@ -55,10 +29,12 @@ export interface CodewhaleRelease {
   readonly repoUrl: string;
 }
 
-export interface StackSpec {
+export interface StackSpec<S = unknown> {
   readonly project: string;
   readonly stack: string;
-  readonly cloud: CloudId;
+  /** The cloud target's id (= target.id). */
+  readonly cloud: string;
+  readonly target: TargetSpec<S>;
   readonly bridge: BridgeDefinition;
   readonly provider: ModelProvider;
   readonly model: string;
@@ -73,15 +49,12 @@ export interface StackSpec {
     readonly allowFromAnywhere: boolean;
   };
   readonly chat: BridgeSettings;
+  /** The selected bridge's own plain keys (its plainKeys), defaults applied. */
+  readonly bridgeValues: Readonly<Record<string, string>>;
   readonly codewhale: CodewhaleRelease;
   /**
-   * Secrets given in config, by secret id (provider key, bridge secrets). Always Pulumi secrets. The runtime
+   * Secrets given in config, by secret id (provider key, bridge and target secrets). Always Pulumi secrets. The runtime
    * token is not here: the cloud target generates it.
    */
   readonly secrets: ReadonlyMap<string, pulumi.Output<string>>;
-  readonly azure: AzureSettings;
-  readonly lighthouse: LighthouseSettings;
-  /** `azure-native:location` / `tencentcloud:region` (or TENCENTCLOUD_REGION, as the provider reads it), when set. */
-  readonly azureLocation?: string;
-  readonly tencentRegion?: string;
 }

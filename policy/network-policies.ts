@@ -2,7 +2,7 @@
  * Invariant 1: inbound traffic is TCP 22 only, never from the whole internet without the stack's explicit
  * opt-in, and the runtime port never leaves loopback. Read from every cloud's firewall resources.
  */
-import { RUNTIME_PORT } from "../cloud-init/model";
+import { RUNTIME_PORT } from "../host/model";
 import type { AgentPolicy, PolicyContext, PolicySubject } from "./agent-policy";
 import { FIREWALL_TYPES, describeRule, inboundRules, isWorldOpen, onlyPort, portsInclude } from "./inbound-rules";
 

@@ -19,25 +19,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import ts from "typescript";
-import { envFileDelivery } from "../cloud-init/delivery";
-import { fillSecrets } from "../cloud-init/render-shell";
-import { CUSTOM_DATA_LIMIT, renderAzurePayload } from "../components/azure/cloud-init-payload";
-import { TAT_CONTENT_LIMIT, renderLighthousePayload } from "../components/lighthouse/cloud-init-payload";
-import { lighthouseDataDevices } from "../components/lighthouse/target";
-import { RUNTIME_TOKEN_LENGTH } from "../components/shared";
+import type { PayloadBudget } from "../components/target";
 import { cloudTargets } from "../components/targets";
-import { loadSpec } from "../config/load";
 import { PROJECT } from "../config/keys";
-import { RUNTIME_TOKEN_SECRET } from "../config/spec";
-import { MAX_SECRET_LENGTH } from "../config/values";
+import { loadSpec } from "../contract";
 import { runLikeCli, type CliLoaderRun, type RuntimeOptions } from "../test/support/cli-loader";
 import { ROOT, planStack, readStackConfig, type Plan, type PlannedResource } from "./offline-plan";
 import { matrixStacks, type MatrixStack } from "./plan-matrix";
 
 const MAXRSS = path.join(ROOT, "scripts/bench-maxrss.cjs");
 
-/** What "the VM" is on each cloud: the resource whose creation the chain in (d) leads to. */
-const HOST_TYPES = new Set(["azure-native:compute:VirtualMachine", "tencentcloud:Lighthouse/instance:Instance"]);
+/** What "the VM" is on each cloud: the resource whose creation the chain in (d) leads to (its row says). */
+const HOST_TYPES = new Set(Object.values(cloudTargets).flatMap((t) => (t.hostType ? [t.hostType] : [])));
 
 
 const median = (xs: readonly number[]) => {
@@ -245,44 +238,19 @@ interface PayloadSize {
   readonly detail: string;
 }
 
-/** (c) Azure customData (gzip + base64 of the cloud-config) and the Lighthouse TAT bootstrap (base64). */
-function payloadSizes(stacks: readonly MatrixStack[]): PayloadSize[] {
+/** (c) What carries the payload to the host on each cloud with a limit (its deploy module measures it), largest over the matrix. */
+async function payloadSizes(stacks: readonly MatrixStack[]): Promise<PayloadSize[]> {
   const sizes: PayloadSize[] = [];
-  const byBridgeProvider = new Map(stacks.map((s) => [`${s.bridge}/${s.provider}`, s]));
-  if (cloudTargets.azure) {
-    let largest = { gz: 0, b64: 0, raw: 0, for: "" };
-    for (const s of stacks.filter((x) => x.cloud === "azure")) {
-      const { spec } = loadSpec(s.raw, { allowMissingSecrets: true });
-      // The longest vault name the program makes (cw + 12 + '-' + 8): it appears in the payload.
-      const r = renderAzurePayload(spec, "cwabcdefghijkl-abcdefgh");
-      const gz = Buffer.from(r.customData, "base64").length;
-      if (gz > largest.gz) largest = { gz, b64: r.customData.length, raw: Buffer.byteLength(r.cloudConfig), for: `${s.bridge}/${s.provider}` };
+  for (const [cloud, target] of Object.entries(cloudTargets)) {
+    const module = await target.load();
+    if (!module.payloadBudget) continue;
+    let largest: (PayloadBudget & { for: string }) | undefined;
+    for (const s of stacks.filter((x) => x.cloud === cloud)) {
+      const b = module.payloadBudget(loadSpec(s.raw, { allowMissingSecrets: true }).spec);
+      if (!largest || b.bytes > largest.bytes) largest = { ...b, for: `${s.bridge}/${s.provider}` };
     }
-    sizes.push({
-      payload: "Azure customData (gzip of the cloud-config)",
-      limitBytes: CUSTOM_DATA_LIMIT,
-      largestBytes: largest.gz,
-      largestFor: largest.for,
-      detail: `cloud-config ${kib(largest.raw)}, gzip ${kib(largest.gz)}, base64 ${kib(largest.b64)}`,
-    });
+    if (largest) sizes.push({ payload: largest.payload, limitBytes: largest.limitBytes, largestBytes: largest.bytes, largestFor: largest.for, detail: largest.detail });
   }
-  let largest = { b64: 0, raw: 0, for: "" };
-  for (const [key, s] of byBridgeProvider) {
-    const { spec } = loadSpec(s.raw, { allowMissingSecrets: true });
-    // What the Lighthouse target renders, with a data disk (the default) and every secret at its longest.
-    const r = renderLighthousePayload(spec, envFileDelivery(), lighthouseDataDevices("lhdisk-00000000"));
-    const values = new Map(r.secretIds.map((id) => [id, "x".repeat(id === RUNTIME_TOKEN_SECRET ? RUNTIME_TOKEN_LENGTH : MAX_SECRET_LENGTH)]));
-    const script = fillSecrets(r.bootstrap, values);
-    const b64 = Buffer.from(script, "utf8").toString("base64").length;
-    if (b64 > largest.b64) largest = { b64, raw: Buffer.byteLength(script), for: key };
-  }
-  sizes.push({
-    payload: "Lighthouse TAT content (shell bootstrap, base64)",
-    limitBytes: TAT_CONTENT_LIMIT,
-    largestBytes: largest.b64,
-    largestFor: largest.for,
-    detail: `bootstrap ${kib(largest.raw)} with every config secret at ${MAX_SECRET_LENGTH} characters, base64 ${kib(largest.b64)}`,
-  });
   return sizes;
 }
 
@@ -353,7 +321,7 @@ async function main(): Promise<void> {
   }
   say("");
 
-  const sizes = payloadSizes(stacks);
+  const sizes = await payloadSizes(stacks);
   say("(c) Rendered payloads against the cloud's limit (largest over the matrix)");
   for (const s of sizes) {
     say(`    ${s.payload}: ${kib(s.largestBytes)} of ${kib(s.limitBytes)} (${((100 * s.largestBytes) / s.limitBytes).toFixed(1)}%, ${s.largestFor}); ${s.detail}`);

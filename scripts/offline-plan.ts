@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
 import { providerEnv, type RawConfig } from "../config/load";
-import { PROJECT, configKeys, type ConfigKey } from "../config/keys";
+import { CONFIG_KEYS, CONTRACT, SECRET_KEYS } from "../contract";
+import { PROJECT } from "../config/keys";
 import { runProgram } from "../program";
 import { offlineMocks } from "./offline-mocks";
 
@@ -100,12 +101,12 @@ export function readStackConfig(file: string, stack: string): RawConfig {
     throw new StackFileError(`${at(yamlError.pos[0])}: invalid YAML: ${firstLine}; fix the file (a stack file is a mapping with a config: block)`);
   }
   const shape = (node: unknown, what: string) => new StackFileError(`${at((node as { range?: [number] } | null)?.range?.[0])}: ${what}; a stack file looks like 'config:' followed by indented lines 'codewhale-remote:<key>: <value>'`);
-  if (doc.contents === null) return { project: PROJECT, stack, values: {}, opaqueSecrets: new Set(), env: providerEnv() };
+  if (doc.contents === null) return { project: PROJECT, stack, values: {}, opaqueSecrets: new Set(), env: providerEnv(CONTRACT) };
   if (!isMap(doc.contents)) throw shape(doc.contents, "the file is not a mapping");
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (!STACK_FILE_KEYS.has(key)) {
-      throw shape(pair.key, `unknown top-level key '${key}'${key.includes(":") || key in configKeys ? ` (config keys go under config:, e.g. config: {${key.includes(":") ? key : `${PROJECT}:${key}`}: ...})` : ""}`);
+      throw shape(pair.key, `unknown top-level key '${key}'${key.includes(":") || key in CONFIG_KEYS ? ` (config keys go under config:, e.g. config: {${key.includes(":") ? key : `${PROJECT}:${key}`}: ...})` : ""}`);
     }
   }
   const config = doc.get("config", true);
@@ -128,7 +129,7 @@ export function readStackConfig(file: string, stack: string): RawConfig {
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   // The provider settings a real deploy would take from the environment count here too.
-  return { project: PROJECT, stack, values, opaqueSecrets: opaque, env: providerEnv() };
+  return { project: PROJECT, stack, values, opaqueSecrets: opaque, env: providerEnv(CONTRACT) };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -290,15 +291,15 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
     };
     const monitor = new RecordingMonitor(mocks);
     pulumi.runtime.setMockOptions(monitor, PROJECT, options.stack, true);
-    const secretKeys = Object.entries(configKeys).filter(([, k]) => (k as ConfigKey).secret).map(([n]) => `${PROJECT}:${n}`);
+    const secretKeys = SECRET_KEYS.map((n) => `${PROJECT}:${n}`);
     pulumi.runtime.setAllConfig({ ...raw.values }, secretKeys);
 
-    let result: ReturnType<typeof runProgram> | undefined;
+    let result: Awaited<ReturnType<typeof runProgram>> | undefined;
     let failure: unknown;
     await pulumi.runtime
       .runInPulumiStack(async () => {
         try {
-          result = runProgram({ raw, allowMissingSecrets: !options.strict });
+          result = await runProgram({ raw, allowMissingSecrets: !options.strict });
         } catch (e) {
           failure = e;
           return {};

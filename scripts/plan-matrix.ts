@@ -1,8 +1,8 @@
 /**
  * Every cloud x bridge x provider combination as a stack config the offline plan accepts, built from the
  * registries (cloud targets, bridges, model providers): a new cloud, bridge or provider joins the matrix by
- * joining its registry. The base is the embedded `dev` stack; each bridge's required plain config comes
- * from its own examples. Secrets are left out: the offline plan fills placeholders for them.
+ * joining its registry. The base is the embedded `dev` stack; each target's sample config and each bridge's
+ * required plain config (its own examples) come from their rows. Secrets are left out: the offline plan fills placeholders for them.
  */
 import * as path from "node:path";
 import { bridges } from "../bridges/registry";
@@ -19,15 +19,6 @@ export interface MatrixStack {
   readonly raw: RawConfig;
 }
 
-/**
- * Config a cloud needs beyond the base stack, by cloud id (what a user sets for that cloud once). A cloud
- * without a row is planned with the base config; if that is not enough its combinations fail and say so.
- */
-const CLOUD_SAMPLE: Readonly<Record<string, Record<string, unknown>>> = {
-  azure: { "azure-native:location": "westeurope" },
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" } },
-};
-
 const full = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
 const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
@@ -39,11 +30,11 @@ export function matrixStacks(stack = "matrix"): MatrixStack[] {
         .filter((p) => !p.unusable)
         .map((provider) => {
           const overrides: Record<string, unknown> = {
-            ...CLOUD_SAMPLE[cloud],
+            ...cloudTargets[cloud]!.sampleConfig,
             cloud,
             bridge: bridge.id,
             provider: provider.id,
-            ...Object.fromEntries(bridge.requiredConfig.map((c) => [c.key, c.example])),
+            ...Object.fromEntries(bridge.plainKeys.filter((c) => c.required).map((c) => [c.key, c.example])),
             // A provider without an official endpoint or default model (custom) needs both configured.
             ...(provider.defaultBaseUrl === "" ? { providerBaseUrl: "https://llm.example.com/v1" } : {}),
             ...(provider.defaultModel === "" ? { model: "my-model" } : {}),

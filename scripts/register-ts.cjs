@@ -60,6 +60,19 @@ function compile(code, filePath) {
 
 addHook(compile, { exts: [".ts"], ignoreNodeModules: true });
 
+// A dynamic `import("./x.js")` of a TypeScript module: TypeScript (moduleResolution nodenext) requires the
+// extension of the emitted file there, and sucrase turns it into `require("./x.js")`. Resolve it to x.ts when no
+// x.js exists, as TypeScript itself resolves it. Only relative requests from the project's own files.
+const Module = require("node:module");
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  if (request.endsWith(".js") && request.startsWith(".") && parent?.filename?.endsWith(".ts")) {
+    const ts = path.resolve(path.dirname(parent.filename), request.slice(0, -3) + ".ts");
+    if (!fs.existsSync(path.resolve(path.dirname(parent.filename), request)) && fs.existsSync(ts)) return ts;
+  }
+  return resolveFilename.call(this, request, parent, ...rest);
+};
+
 /** `--warm`: compiles every TypeScript file of the project (not node_modules) into the cache. */
 if (require.main === module && process.argv.includes("--warm")) {
   const skip = new Set(["node_modules", ".git", ".cache", "bin", "out", "sdks"]);

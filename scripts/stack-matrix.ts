@@ -15,7 +15,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { PROJECT, configKeys } from "../config/keys";
+import { PROJECT } from "../config/keys";
+import { CONFIG_KEYS } from "../contract";
 
 export const ROOT = path.resolve(__dirname, "..");
 /** The allowlist of deployable stacks, under `.github/` so that CODEOWNERS guards it with the workflows. */
@@ -71,7 +72,7 @@ export function stackMatrix(root: string = ROOT, env: MatrixEnv = {}): StackEntr
         throw new Error(`${file}: '${stack}' is not a valid stack name; expected letters, digits, '_', '.' or '-'. Rename the file to Pulumi.<stack>.yaml.`);
       }
       const doc = (parseYaml(readFileSync(path.join(root, file), "utf8")) ?? {}) as { config?: Record<string, unknown>; secretsprovider?: unknown };
-      const rawCloud = doc.config?.[`${PROJECT}:cloud`] ?? doc.config?.cloud ?? configKeys.cloud.default;
+      const rawCloud = doc.config?.[`${PROJECT}:cloud`] ?? doc.config?.cloud ?? CONFIG_KEYS.cloud!.default;
       const cloud = String(rawCloud);
       const secretsProvider = typeof doc.secretsprovider === "string" ? doc.secretsprovider : "";
       const azureLogin = cloud === "azure" || (env.backendUrl ?? "").startsWith("azblob://") || secretsProvider.startsWith("azurekeyvault://");

@@ -14,20 +14,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  CONFIG_RESTART_SECONDS,
-  CONFIG_START_TIMEOUT_SECONDS,
-  FETCH_BACKOFF_BASE_MS,
-  FETCH_BACKOFF_CAP_MS,
-  FETCH_DEADLINE_SECONDS,
-  FETCH_REQUEST_TIMEOUT_SECONDS,
-  keyVaultDelivery,
-} from "../cloud-init/delivery";
+import { CONFIG_RESTART_SECONDS, CONFIG_START_TIMEOUT_SECONDS, FETCH_BACKOFF_BASE_MS, FETCH_BACKOFF_CAP_MS, FETCH_DEADLINE_SECONDS, FETCH_REQUEST_TIMEOUT_SECONDS, keyVaultDelivery } from "../components/azure/key-vault-delivery";
 import { VM_CREATE_ONLY_INPUTS } from "../components/azure/agent-vm";
 import { CLOUD_INIT_WAIT_SECONDS, azureHostPayload, rolloutTimeBudget, unitStartTimeoutSeconds } from "../components/azure/cloud-init-payload";
 import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS, TOMBSTONE, VAULT_CREATE_ONLY_INPUTS } from "../components/azure/secret-store";
-import { vaultSecretSlots } from "../components/azure/target";
-import { loadSpec } from "../config/load";
+import { vaultSecretSlots } from "../components/azure/deploy";
+import type { AzureSettings } from "../components/azure/settings";
+import type { StackSpec } from "../config/spec";
+import { loadSpec } from "../contract";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
 import { DEV_KEY, FAKE_SECRETS, rawConfig } from "./support/stack";
 
@@ -273,12 +267,12 @@ describe("Azure: create-only settings", () => {
 });
 
 describe("Azure: the rollout's time budget", () => {
-  const spec = loadSpec(rawConfig({}, STACK)).spec;
-  const payload = azureHostPayload(spec, "budget");
+  const spec = loadSpec(rawConfig({}, STACK)).spec as StackSpec<AzureSettings>;
+  const payload = azureHostPayload(spec);
   const budget = rolloutTimeBudget(payload);
 
   it("keeps the fetcher's defaults equal to the exported schedule", () => {
-    const fetcher = readFileSync(path.join(__dirname, "../cloud-init/assets/fetch-host-config.mjs"), "utf8");
+    const fetcher = readFileSync(path.join(__dirname, "../components/azure/assets/fetch-host-config.mjs"), "utf8");
     const dflt = (env: string) => Number(new RegExp(`num\\('${env}', (\\d+)\\)`).exec(fetcher)?.[1]);
     expect(dflt("CODEWHALE_FETCH_DEADLINE_SECONDS")).toBe(FETCH_DEADLINE_SECONDS);
     expect(dflt("CODEWHALE_FETCH_REQUEST_TIMEOUT_SECONDS")).toBe(FETCH_REQUEST_TIMEOUT_SECONDS);

@@ -57,7 +57,7 @@ describe("matrixStacks", () => {
     expect(new Set(stacks.map((s) => `${s.cloud}/${s.bridge}/${s.provider}`)).size).toBe(stacks.length);
     for (const s of stacks) {
       expect(s.raw.values["codewhale-remote:cloud"]).toBe(s.cloud);
-      for (const c of bridges.find((b) => b.id === s.bridge)!.requiredConfig) expect(s.raw.values[`codewhale-remote:${c.key}`]).toBe(c.example);
+      for (const c of bridges.find((b) => b.id === s.bridge)!.plainKeys.filter((c) => c.required)) expect(s.raw.values[`codewhale-remote:${c.key}`]).toBe(c.example);
     }
   });
 });

@@ -11,11 +11,11 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FEISHU_APP_ID_PATTERN } from "../bridges/feishu";
 import { bridges, findBridge } from "../bridges/registry";
-import { ENV_FILE_CONFIG_DIR } from "../cloud-init/delivery";
-import { buildConfigFiles } from "../cloud-init/host-payload";
-import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../cloud-init/model";
-import { bridgeStateDir } from "../cloud-init/units";
-import { loadSpec } from "../config/load";
+import { ENV_FILE_CONFIG_DIR } from "../host/delivery";
+import { buildConfigFiles } from "../host/host-payload";
+import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../host/model";
+import { bridgeStateDir } from "../host/units";
+import { loadSpec } from "../contract";
 import {
   BRIDGE_INTEGRATIONS,
   envFileOf,
@@ -119,7 +119,7 @@ describe.each(["feishu", "telegram"])("the %s bridge reads what the program writ
       groupPrefix: spec.chat.groupPrefix,
       threadMapPath: `${bridgeStateDir(bridge)}/thread-map.json`,
       ...(bridgeId === "feishu"
-        ? { appId: spec.chat.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.chat.feishuDomain }
+        ? { appId: spec.bridgeValues.feishuAppId, appSecret: FAKE_SECRETS.feishuAppSecret, domain: spec.bridgeValues.feishuDomain }
         : { botToken: FAKE_SECRETS.telegramBotToken }),
     });
   });
@@ -224,7 +224,7 @@ describe("the WeCom bridge reads what the program writes", () => {
   it.each(variants)("%s: the bridge resolves the stack's settings from its env file", async (_what, overrides) => {
     const { spec, bridgeEnv } = wecom(overrides);
     expect(await fixtureBridgeConfig(bridge.integrationDir, bridgeEnv)).toMatchObject({
-      botId: spec.chat.wecomBotId,
+      botId: spec.bridgeValues.wecomBotId,
       botSecret: FAKE_SECRETS.wecomBotSecret,
       runtimeUrl: RUNTIME_URL,
       runtimeToken: TOKEN,
@@ -325,7 +325,7 @@ describe("the Weixin bridge reads what the program writes", () => {
   });
 
   it("needs no credential: no secret, no required key; a stack without any bridge credential plans", () => {
-    expect({ secrets: bridge.secrets, required: bridge.requiredConfig }).toEqual({ secrets: [], required: [] });
+    expect({ secrets: bridge.secrets, keys: bridge.plainKeys }).toEqual({ secrets: [], keys: [] });
     const { spec } = loadSpec(rawConfig({ bridge: "weixin", telegramBotToken: undefined, feishuAppSecret: undefined, wecomBotSecret: undefined }));
     expect([...spec.secrets.keys()]).toEqual(["provider-api-key"]);
   });

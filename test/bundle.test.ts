@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridges } from "../bridges/registry";
-import { FILLED_BOOTSTRAP, FILL_SECRETS, posixPattern, secretEnvName } from "../cloud-init/bundle";
-import { placeholdersIn } from "../cloud-init/render-shell";
+import { FILLED_BOOTSTRAP, FILL_SECRETS, posixPattern, secretEnvName } from "../host/bundle";
+import { placeholdersIn } from "../host/render-shell";
 import { planStack, type Plan } from "../scripts/offline-plan";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 

@@ -5,10 +5,10 @@ import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAzure, type FakeAzure, type Fault, type Route } from "./fixtures/fake-azure-metadata";
 
-// The host-side fetcher (cloud-init/assets/fetch-host-config.mjs) runs on the VM as a child process of
+// The host-side fetcher (components/azure/assets/fetch-host-config.mjs) runs on the VM as a child process of
 // systemd; here it runs as a child process of the test, against a fake IMDS + Key Vault on 127.0.0.1.
 
-const SCRIPT = path.resolve(__dirname, "../cloud-init/assets/fetch-host-config.mjs");
+const SCRIPT = path.resolve(__dirname, "../components/azure/assets/fetch-host-config.mjs");
 
 // Recognizable fake secrets: none of them may ever appear in the fetcher's output.
 const PROVIDER_KEY = "sk-LEAKCHECK-provider-9f2c71d04e";

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AgentVm } from "../components/lighthouse/agent-vm";
 import { createOnlyProblems } from "../components/lighthouse/create-only";
 import { ConfigError } from "../config/errors";
-import type { LighthouseSettings } from "../config/spec";
+import type { LighthouseSettings } from "../components/lighthouse/settings";
 
 const settings = { zone: "ap-singapore-1", period: 1, dataDiskSizeGb: 20 };
 

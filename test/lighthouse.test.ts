@@ -10,9 +10,9 @@ import * as path from "node:path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridges, findBridge } from "../bridges/registry";
-import { TAT_CONTENT_LIMIT } from "../components/lighthouse/cloud-init-payload";
+import { TAT_CONTENT_LIMIT } from "../components/lighthouse/bootstrap";
 import { ConfigError } from "../config/errors";
-import { loadSpec } from "../config/load";
+import { loadSpec } from "../contract";
 import { modelProviders } from "../config/model-providers";
 import { cloudTargets } from "../components/targets";
 import { offlineMocks } from "../scripts/offline-mocks";
@@ -410,7 +410,7 @@ describe("Lighthouse config rules", () => {
   const problems = (overrides: Record<string, unknown>, env?: Record<string, string>): string[] => {
     const raw = rawConfig({ ...LIGHTHOUSE, ...overrides });
     try {
-      loadSpec(env ? { ...raw, env } : raw, { cloudChecks: (s) => cloudTargets[s.cloud]!.validate(s) });
+      loadSpec(env ? { ...raw, env } : raw);
     } catch (e) {
       if (e instanceof ConfigError) return e.problems.map((p) => `${p.key}: ${p.problem} | ${p.fix}`);
       throw e;
@@ -446,7 +446,7 @@ describe("Lighthouse config rules", () => {
   it("names the command that lists the plans on sale when bundleId is missing", () => {
     let found = "";
     try {
-      loadSpec(rawConfig({ ...LIGHTHOUSE, lighthouse: { ...LH, bundleId: undefined } }), { cloudChecks: (s) => cloudTargets[s.cloud]!.validate(s) });
+      loadSpec(rawConfig({ ...LIGHTHOUSE, lighthouse: { ...LH, bundleId: undefined } }));
     } catch (e) {
       found = e instanceof ConfigError ? e.problems.map((p) => p.expected).join("\n") : String(e);
     }

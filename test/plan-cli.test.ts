@@ -19,6 +19,32 @@ const planWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
     env: { ...process.env, ...env },
   });
 
+/** SDK packages a plan of `stack` loaded: the program loads only the selected target's deploy module. */
+function sdksLoaded(stack: string): Record<string, number> {
+  const script = `const { planStack } = require(${JSON.stringify(path.join(root, "scripts/offline-plan.ts"))});
+planStack({ stack: ${JSON.stringify(stack)} }).then(() => {
+  const loaded = Object.keys(require.cache);
+  const count = (re) => loaded.filter((f) => re.test(f)).length;
+  process.stdout.write(JSON.stringify({ azure: count(/@pulumi[\\/]azure-native[\\/]/), tencent: count(/sdks[\\/]tencentcloud[\\/]/), command: count(/@pulumi[\\/]command[\\/]/) }));
+});`;
+  const r = spawnSync(process.execPath, ["--require", path.join(root, "scripts/register-ts.cjs"), "-e", script], { cwd: root, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+describe("a stack loads its own cloud's SDK only", () => {
+  it("Azure: azure-native, not the Tencent provider", () => {
+    expect(sdksLoaded("dev")).toMatchObject({ azure: expect.any(Number), tencent: 0, command: 0 });
+    expect(sdksLoaded("dev").azure).toBeGreaterThan(0);
+  });
+
+  it("Lighthouse: the Tencent provider, not azure-native", () => {
+    const loaded = sdksLoaded("lighthouse-feishu");
+    expect(loaded.azure).toBe(0);
+    expect(loaded.tencent).toBeGreaterThan(0);
+  });
+});
+
 describe("npm run plan", () => {
   it("prints the dev stack's JSON plan with parents, dependencies and redacted secrets", () => {
     const r = plan("--stack", "dev", "--json");

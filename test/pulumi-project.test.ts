@@ -1,12 +1,14 @@
 /**
- * Pulumi.yaml declares the same config contract as config/keys.ts (keys, types, defaults, secret flags), so
- * `pulumi config` users and the program agree; every stack file in the repo is a valid plan input.
+ * Pulumi.yaml declares the same config contract as the rows (contract.ts: keys, types, defaults, secret flags),
+ * so `pulumi config` users and the program agree; every stack file in the repo is a valid plan input.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configKeys, type ConfigKey } from "../config/keys";
+import type { ConfigKey } from "../config/keys";
+import { CONFIG_KEYS as configKeys } from "../contract";
+import { PULUMI_YAML, README, renderPulumiYaml, renderReadme } from "../scripts/contract";
 
 const root = path.resolve(__dirname, "..");
 const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
@@ -35,6 +37,22 @@ describe("Pulumi.yaml", () => {
     expect(decl.secret === true).toBe(key.secret === true);
     // A secret never gets a default (it would sit in plain text in Pulumi.yaml).
     if (key.secret) expect(decl.default).toBeUndefined();
+  });
+});
+
+describe("the generated contract docs", () => {
+  it.each([
+    ["Pulumi.yaml", PULUMI_YAML, renderPulumiYaml],
+    ["README.md", README, renderReadme],
+  ] as const)("%s is what the rows say (npm run contract rewrites it)", (_name, file, render) => {
+    const current = readFileSync(file, "utf8");
+    expect(render(current)).toBe(current);
+  });
+
+  it("a new row's key shows up in both (the check can fail)", () => {
+    const yamlText = readFileSync(PULUMI_YAML, "utf8");
+    expect(renderPulumiYaml(yamlText.replace(/^  groupPrefix:\n(    .*\n)+/m, ""))).toBe(yamlText);
+    expect(renderReadme(readFileSync(README, "utf8").replace(/^\| `groupPrefix` .*\n/m, ""))).toContain("| `groupPrefix` |");
   });
 });
 

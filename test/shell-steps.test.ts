@@ -13,7 +13,7 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { APT_LOCK_WAIT_SECONDS, renderAuthorizedKeys, renderPackageStep } from "../cloud-init/render-shell";
+import { APT_LOCK_WAIT_SECONDS, renderAuthorizedKeys, renderPackageStep } from "../host/render-shell";
 
 let dir: string;
 beforeEach(() => {

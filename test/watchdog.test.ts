@@ -1,19 +1,21 @@
 /**
- * The host's watchdog (cloud-init/assets/watchdog.mjs): its decision (what looks stuck, when it is restarted,
+ * The host's watchdog (host/assets/watchdog.mjs): its decision (what looks stuck, when it is restarted,
  * the back-off, which alerts go out and which are held back), how it reads the bridge's sockets, and how it
  * writes to the owner through each platform's API (against the fake platform of test/fixtures), never logging
  * a secret. The boot test runs the same script on a booted host.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildHostPayload } from "../cloud-init/host-payload";
-import { renderShellBootstrap } from "../cloud-init/render-shell";
-import { envFileDelivery, keyVaultDelivery } from "../cloud-init/delivery";
-import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../cloud-init/units";
-import { loadSpec } from "../config/load";
+import { buildHostPayload } from "../host/host-payload";
+import { renderShellBootstrap } from "../host/render-shell";
+import { envFileDelivery } from "../host/delivery";
+import { keyVaultDelivery } from "../components/azure/key-vault-delivery";
+import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../host/units";
+import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { bridges } from "../bridges/registry";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
@@ -28,7 +30,7 @@ interface WatchdogModule {
   redactor(secrets: string[]): (t: string) => string;
 }
 // The script is plain ESM for the host's node, imported as it is (by a path tsc does not resolve: it has no types).
-const SCRIPT: string = path.resolve(__dirname, "../cloud-init/assets/watchdog.mjs");
+const SCRIPT: string = path.resolve(__dirname, "../host/assets/watchdog.mjs");
 let wd: WatchdogModule;
 let S: Record<string, number>;
 beforeAll(async () => {
@@ -280,5 +282,47 @@ describe("the watchdog in the shell bootstrap", () => {
     const m = /base64 -d >"\$z" <<'(\w+)'\n([\s\S]*?)\1\ngzip -dc <"\$z" >"\$z.txt"\nwrite_file '([^']+)'/.exec(boot);
     expect(m?.[3]).toBe("/usr/local/lib/codewhale-remote/watchdog.mjs");
     expect(gunzipSync(Buffer.from(m![2]!, "base64")).toString("utf8")).toBe(script.endsWith("\n") ? script : `${script}\n`);
+  });
+});
+
+describe("the watchdog during a rollout's upgrade gate", () => {
+  // A stand-in for systemctl on PATH: `show` reports the gate as the test says; every call is recorded.
+  const dir = mkdtempSync(path.join(tmpdir(), "watchdog-gate-"));
+  const calls = path.join(dir, "calls");
+  const bin = path.join(dir, "bin");
+  beforeAll(() => {
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, "systemctl"),
+      `#!/bin/sh\necho "$*" >> ${calls}\nif [ "$1" = show ]; then for u in "$@"; do case "$u" in *.service) printf 'Id=%s\\nActiveState=%s\\nResult=success\\nNRestarts=0\\n\\n' "$u" "$( [ "$u" = ${UPGRADE_GATE_UNIT} ] && echo "$GATE_STATE" || echo active)";; esac; done; fi\n`,
+      { mode: 0o755 },
+    );
+  });
+  const run = (gateState: string) => {
+    writeFileSync(calls, "");
+    const config = path.join(dir, "watchdog.json");
+    const payloadConfig = JSON.parse(buildHostPayload(loadSpec(rawConfig()).spec, { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "azureuser", unattendedUpgrades: false }).files.find((f) => f.path === WATCHDOG_CONFIG)!.content);
+    // Nothing answers on the runtime's port here: a check that ran would see the runtime down.
+    writeFileSync(config, JSON.stringify({ ...payloadConfig, runtimeUrl: "http://127.0.0.1:9", disks: [dir] }));
+    const r = spawnSync(process.execPath, [SCRIPT, config], {
+      encoding: "utf8",
+      env: { PATH: `${bin}:${process.env.PATH}`, STATE_DIRECTORY: dir, GATE_STATE: gateState, TELEGRAM_API_BASE: "http://127.0.0.1:9", TELEGRAM_BOT_TOKEN: "1:x" },
+    });
+    return { ...r, calls: readFileSync(calls, "utf8") };
+  };
+
+  it("leaves the services to a running gate: no check, no restart, no state written", () => {
+    const r = run("activating");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${UPGRADE_GATE_UNIT} is running: this check is left to it`);
+    expect(r.calls).not.toMatch(/restart/);
+    expect(existsSync(path.join(dir, "state.json"))).toBe(false);
+  });
+
+  it("checks as usual once the gate is done (the same run then sees the runtime down)", () => {
+    const r = run("inactive");
+    expect(r.stdout).not.toContain("left to it");
+    expect(r.stdout).toMatch(/health/);
+    expect(existsSync(path.join(dir, "state.json"))).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { RUNTIME_UNIT } from "../cloud-init/units";
+import { RUNTIME_UNIT } from "../host/units";
 import { ACTION_INPUTS } from "./fixtures/action-inputs";
 
 // Its ESM build require()s the Go WebAssembly shim, which fails under ESM: load the CommonJS build.

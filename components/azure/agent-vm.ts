@@ -1,7 +1,7 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import type { AzureSettings } from "../../config/spec";
+import type { AzureSettings } from "./settings";
 import { resolveVmSize } from "./vm-sizes";
 
 export interface AgentVmArgs {

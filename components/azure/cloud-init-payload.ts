@@ -1,11 +1,12 @@
 import { gzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../config/spec";
-import { hostConfigManifest, keyVaultDelivery } from "../../cloud-init/delivery";
-import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { HostPayload } from "../../cloud-init/model";
-import { renderCloudConfig } from "../../cloud-init/render-cloud-config";
+import { hostConfigManifest, keyVaultDelivery } from "./key-vault-delivery";
+import { buildHostPayload } from "../../host/host-payload";
+import { fillLateValues, lateValue, type ConfigFile, type HostPayload } from "../../host/model";
+import { renderCloudConfig } from "../../host/render-cloud-config";
 import { AZURE_DATA_DEVICES } from "./agent-vm";
+import type { AzureSettings } from "./settings";
 
 /**
  * How long the rollout waits for a first boot's cloud-init (package_update + packages; the units start with
@@ -21,9 +22,14 @@ export const ROLLOUT_MARGIN_SECONDS = 300;
 export const CUSTOM_DATA_LIMIT = 64 * 1024;
 
 export interface CloudInitPayloadArgs {
-  readonly spec: StackSpec;
+  /** The stack's host payload (azureHostPayload), built once: the vault's URL is a late value in it. */
+  readonly payload: HostPayload;
   readonly vaultName: pulumi.Input<string>;
 }
+
+/** The vault's URL in the payload until the vault has its name (a random suffix): filled when rendered. */
+export const VAULT_URL = lateValue("vault-url");
+export const vaultUrl = (vaultName: string) => `https://${vaultName}.vault.azure.net`;
 
 export interface RenderedAzurePayload {
   readonly payload: HostPayload;
@@ -60,29 +66,37 @@ export function rolloutTimeBudget(payload: HostPayload): { readonly perUnit: Rea
   return { perUnit, total };
 }
 
-/** Pure rendering, separate from the component so tests and the bundle call it directly. */
-export function azureHostPayload(spec: StackSpec, vaultName: string): HostPayload {
-  const dataDevices = spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
+/**
+ * The stack's host payload on Azure, built once per stack (the vault's URL is a late value). `configFiles`: the
+ * files the deploy built for its secret store, handed on so they are built once too.
+ */
+export function azureHostPayload(spec: StackSpec<AzureSettings>, configFiles?: readonly ConfigFile[]): HostPayload {
+  const dataDevices = spec.target.settings.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [];
   return buildHostPayload(spec, {
-    delivery: keyVaultDelivery(`https://${vaultName}.vault.azure.net`),
+    delivery: keyVaultDelivery(VAULT_URL),
     dataDevices,
-    sshLoginUser: spec.azure.adminUsername,
+    sshLoginUser: spec.target.settings.adminUsername,
     // Azure patches the OS itself (patchMode AutomaticByPlatform on the VM).
     unattendedUpgrades: false,
+    ...(configFiles ? { configFiles } : {}),
   });
 }
 
 /**
- * The rollout run command's time limit for this stack. Known before the vault name (no unit timeout depends
- * on it), so it can also size the Pulumi operation timeout, which takes no Output.
+ * The rollout run command's time limit for this payload. Known before the vault has its name (no unit timeout
+ * depends on it), so it can also size the Pulumi operation timeout, which takes no Output.
  */
-export function azureRolloutTimeoutSeconds(spec: StackSpec): number {
-  return rolloutTimeBudget(azureHostPayload(spec, "budget")).total;
+export function azureRolloutTimeoutSeconds(payload: HostPayload): number {
+  return rolloutTimeBudget(payload).total;
 }
 
-export function renderAzurePayload(spec: StackSpec, vaultName: string): RenderedAzurePayload {
-  const payload = azureHostPayload(spec, vaultName);
-  const cloudConfig = renderCloudConfig(payload);
+/** Pure rendering, separate from the component so tests, the bench and the boot test call it directly. */
+export function renderAzurePayload(spec: StackSpec<AzureSettings>, vaultName: string): RenderedAzurePayload {
+  return renderAzureHost(azureHostPayload(spec), vaultName);
+}
+
+export function renderAzureHost(payload: HostPayload, vaultName: string): RenderedAzurePayload {
+  const cloudConfig = fillLateValues(renderCloudConfig(payload), { "vault-url": vaultUrl(vaultName) });
   // mtime 0 and a fixed level keep the bytes identical run to run (a diff would replace the VM).
   const gz = gzipSync(Buffer.from(cloudConfig, "utf8"), { level: 9 });
   gz.writeUInt32LE(0, 4);
@@ -108,7 +122,7 @@ export class CloudInitPayload extends pulumi.ComponentResource {
 
   constructor(name: string, args: CloudInitPayloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("codewhale-remote:azure:CloudInitPayload", name, {}, opts);
-    this.rendered = pulumi.output(args.vaultName).apply((v) => renderAzurePayload(args.spec, v));
+    this.rendered = pulumi.output(args.vaultName).apply((v) => renderAzureHost(args.payload, v));
     this.customData = this.rendered.apply((r) => r.customData);
     this.manifest = this.rendered.apply((r) => r.manifest);
     this.registerOutputs({ customData: this.customData, manifest: this.manifest });

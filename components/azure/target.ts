@@ -1,49 +1,20 @@
-import { createHash } from "node:crypto";
-import * as authorization from "@pulumi/azure-native/authorization";
-import * as compute from "@pulumi/azure-native/compute";
-import * as resources from "@pulumi/azure-native/resources";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { bridges } from "../../bridges/registry";
-import { commonArtifacts } from "../../cloud-init/bundle";
-import { HOST_CONFIG_SECRET, KEY_VAULT_CONFIG_DIR } from "../../cloud-init/delivery";
-import { APPLY_COMMAND } from "../../cloud-init/host-payload";
-import { RUNTIME_PORT } from "../../cloud-init/model";
-import type { ConfigProblem } from "../../config/errors";
-import { AZURE_LOCATION_KEY } from "../../config/keys";
-import { setCommand } from "../../config/load";
-import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
-import { parseCidr } from "../../config/values";
-import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
-import type { CloudTarget, Deployment } from "../target";
-import { AZURE_DATA_DEVICES, AgentVm } from "./agent-vm";
-import { CLOUD_INIT_WAIT_SECONDS, CloudInitPayload, ROLLOUT_MARGIN_SECONDS, azureRolloutTimeoutSeconds } from "./cloud-init-payload";
-import { SecretStore } from "./secret-store";
-import { SshOnlyFirewall } from "./ssh-only-firewall";
-import { vmSizeProblems } from "./vm-sizes";
-import { WorkspaceDisk } from "./workspace-disk";
-
 /**
- * Every secret id this program may put in the vault, whatever the stack's config: the manifest, the runtime
- * token, the provider key and every bridge's secrets. SecretStore keeps one resource per slot for the
- * stack's life (unused ones hold a tombstone) because a secret can be neither deleted nor re-created from
- * the deployer (secret-store.ts). Adding a bridge adds slots; removing a slot from this list leaves its
- * secret in the vault, out of the stack.
+ * The Azure target's row: its settings, region key, rules and offline stand-ins. The deploy module (deploy.ts,
+ * azure-native) loads only for a stack on Azure.
  */
-export function vaultSecretSlots(): string[] {
-  const ids = [HOST_CONFIG_SECRET, RUNTIME_TOKEN_SECRET, PROVIDER_KEY_SECRET, ...bridges.flatMap((b) => b.secrets.map((s) => s.secretId))];
-  return [...new Set(ids)].sort();
-}
+import type { ConfigProblem } from "../../config/errors";
+import { setCommand } from "../../config/keys";
+import type { StackSpec } from "../../config/spec";
+import { parseCidr } from "../../config/values";
+import { ipv6CidrProblems } from "../rules";
+import type { CloudTarget } from "../target";
+import { azureMocks } from "./mocks";
+import { AZURE_LOCATION_KEY, azureSettingsSchema, type AzureSettings } from "./settings";
+import { vmSizeProblems } from "./vm-sizes";
 
-/** `cw<stack>-<random>`: 3-24 chars, starts with a letter, no double hyphen; random because names are global and kept 7-90 days after delete. */
-export function vaultNamePrefix(stack: string): string {
-  const cleaned = stack.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 12);
-  return `cw${cleaned}-`;
-}
-
-function validate(spec: StackSpec): ConfigProblem[] {
+function validate(spec: StackSpec<AzureSettings>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (!spec.azureLocation) {
+  if (!spec.target.region) {
     problems.push({
       key: AZURE_LOCATION_KEY,
       problem: "is not set: Azure needs a region for every resource",
@@ -52,125 +23,29 @@ function validate(spec: StackSpec): ConfigProblem[] {
     });
   }
   problems.push(...ipv6CidrProblems(spec, "the Azure host has an IPv4 public address only"));
-  const vnet = parseCidr(spec.azure.vnetCidr);
+  const vnet = parseCidr(spec.target.settings.vnetCidr);
   if (!vnet.cidr || vnet.cidr.family !== "ipv4" || vnet.cidr.prefix > 28) {
     problems.push({
       key: "codewhale-remote:azure.vnetCidr",
-      problem: `'${spec.azure.vnetCidr}' ${vnet.problem ?? "must be an IPv4 CIDR of /28 or larger"}`,
+      problem: `'${spec.target.settings.vnetCidr}' ${vnet.problem ?? "must be an IPv4 CIDR of /28 or larger"}`,
       expected: "a private IPv4 range like 10.42.0.0/24",
       fix: setCommand(["azure", "vnetCidr"], vnet.suggestion ?? "10.42.0.0/24"),
     });
   }
-  problems.push(...vmSizeProblems(spec.azure));
+  problems.push(...vmSizeProblems(spec.target.settings));
   return problems;
 }
 
-function deploy(spec: StackSpec): Deployment {
-  const location = spec.azureLocation!;
-  const tags = { "codewhale-remote-stack": spec.stack, "managed-by": "pulumi" };
-  const client = authorization.getClientConfigOutput();
-
-  const group = new resources.ResourceGroup("agent", { location, tags });
-  // A vault replaced under the same name would collide with its soft-deleted self for 7-90 days (purge
-  // protection): whatever replaces the vault (its location, hence its group) draws a new suffix too.
-  const suffix = new random.RandomString("vault-suffix", { length: 8, special: false, upper: false, keepers: { location } });
-  const vaultName = pulumi.interpolate`${vaultNamePrefix(spec.stack)}${suffix.result}`;
-  const runtimeToken = createRuntimeToken();
-
-  const payload = new CloudInitPayload("host", { spec, vaultName });
-  const workspace = spec.azure.dataDiskSizeGb > 0 ? new WorkspaceDisk("workspace", { location, sizeGb: spec.azure.dataDiskSizeGb, tags }) : undefined;
-  const firewall = new SshOnlyFirewall("ssh", { resourceGroupName: group.name, location, allowedCidrs: spec.ssh.allowedCidrs, tags });
-  const vm = new AgentVm("agent", {
-    resourceGroupName: group.name,
-    location,
-    networkSecurityGroupId: firewall.networkSecurityGroupId,
-    settings: spec.azure,
-    dataDiskId: workspace?.diskId,
-    computerName: `codewhale-${spec.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 63),
-    sshPublicKey: spec.ssh.publicKey,
-    customData: payload.customData,
-    tags,
-  });
-
-  // Only what the host references goes in the vault (a keyless provider's unused key stays out).
-  const vaultSecrets = new Map<string, pulumi.Input<string>>([[HOST_CONFIG_SECRET, payload.manifest], ...hostSecrets(spec, runtimeToken.result, KEY_VAULT_CONFIG_DIR)]);
-
-  const store = new SecretStore("secrets", {
-    resourceGroupName: group.name,
-    location,
-    vaultName,
-    tenantId: client.tenantId,
-    subscriptionId: client.subscriptionId,
-    allowedSubnetId: vm.subnetId,
-    readerPrincipalId: vm.principalId,
-    secrets: vaultSecrets,
-    slots: vaultSecretSlots(),
-    retentionDays: spec.azure.keyVaultRetentionDays,
-    tags,
-  });
-
-  // Day-2 rollout through the VM agent: re-runs whenever the manifest or a secret version changes, and
-  // makes the host re-fetch, reinstall if the version moved, and restart. No SSH, no VM replacement.
-  const rolloutTimeout = azureRolloutTimeoutSeconds(spec);
-  const trigger = pulumi.all([payload.manifest, store.secretVersions]).apply(([m, v]) => createHash("sha256").update(m).update(v.join("\n")).digest("hex"));
-  new compute.VirtualMachineRunCommandByVirtualMachine(
-    "rollout",
-    {
-      resourceGroupName: group.name,
-      vmName: vm.vmName,
-      location,
-      runCommandName: "codewhale-rollout",
-      source: { script: pulumi.interpolate`#!/bin/sh
-# codewhale-remote rollout ${trigger}
-set -eu
-timeout ${CLOUD_INIT_WAIT_SECONDS} cloud-init status --wait >/dev/null 2>&1 || true
-${APPLY_COMMAND}
-` },
-      asyncExecution: false,
-      // Derived from what the script waits for (cloud-init-payload.ts rolloutTimeBudget): a first boot's
-      // config fetch retries and install must fit, or a slow but healthy rollout fails the deployment.
-      timeoutInSeconds: rolloutTimeout,
-      treatFailureAsDeploymentFailure: true,
-      tags,
-    },
-    {
-      parent: vm,
-      dependsOn: [store],
-      // azure-native waits for a synchronous run command as long as the operation timeout allows (default
-      // 2 hours, provider.go azureContext): hold it above the command's own limit explicitly.
-      customTimeouts: { create: `${rolloutTimeout + ROLLOUT_MARGIN_SECONDS}s`, update: `${rolloutTimeout + ROLLOUT_MARGIN_SECONDS}s` },
-    },
-  );
-
-  const sshUser = spec.azure.adminUsername;
-  const outputs = {
-    publicIp: vm.publicIp,
-    sshCommand: pulumi.interpolate`ssh ${sshUser}@${vm.publicIp}`,
-    sshTunnelCommand: pulumi.interpolate`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${vm.publicIp}`,
-    nextSteps: vm.publicIp.apply((ip) => nextSteps(spec, sshUser, ip)),
-    runtimeToken: pulumi.secret(runtimeToken.result),
-    keyVaultName: store.vaultName,
-    resourceGroupName: group.name,
-    // The group `pulumi destroy` never deletes (README, "Destroy"): note it before destroying the stack.
-    ...(workspace ? { workspaceResourceGroupName: workspace.resourceGroupName } : {}),
-  };
-  const artifacts = pulumi.all([payload.rendered, vm.publicIp]).apply(([r, ip]): Record<string, string> => ({
-    "cloud-config.yaml": r.cloudConfig,
-    "host-config.json": JSON.stringify(JSON.parse(r.manifest), null, 2) + "\n",
-    ...commonArtifacts(spec, r.payload, spec.azure.dataDiskSizeGb > 0 ? AZURE_DATA_DEVICES : [], {
-      sshUser,
-      host: ip || "<public-ip>",
-      secretsParagraph:
-        "Secrets live in Azure Key Vault (RBAC, purge protection, firewall admitting only the VM subnet). At boot and on every rollout, `codewhale-config.service` reads them with the VM's managed identity and writes `/run/codewhale/*.env` (tmpfs). customData carries none of them.",
-      extraSteps: [
-        "- Rollouts run through the VM agent (Run Command `codewhale-rollout`); see it with `az vm run-command show`.",
-        ...(workspace
-          ? ["- Destroy keeping the workspace disk (resource group `pulumi stack output workspaceResourceGroupName`): `pulumi destroy --exclude-protected`; the README's Azure section gives the commands that remove the stack, with or without the disk."]
-          : []),
-      ],
-    }),
-  }));
-  return { outputs, artifacts };
-}
-
-export const azureTarget: CloudTarget = { id: "azure", displayName: "Azure VM", validate, deploy };
+export const azureTarget: CloudTarget<AzureSettings> = {
+  id: "azure",
+  displayName: "Azure VM",
+  settingsKey: "azure",
+  settingsDescription: "A VM with a managed identity, secrets in Key Vault, the workspace on its own data disk.",
+  settingsSchema: azureSettingsSchema,
+  region: { key: AZURE_LOCATION_KEY },
+  validate,
+  sampleConfig: { [AZURE_LOCATION_KEY]: "westeurope" },
+  mocks: azureMocks,
+  hostType: "azure-native:compute:VirtualMachine",
+  load: () => import("./deploy.js"),
+};

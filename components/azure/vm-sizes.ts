@@ -17,8 +17,8 @@
  *   premium-storage variants DSv2, Dsv3, Esv3 support both).
  */
 import type { ConfigProblem } from "../../config/errors";
-import { setCommand } from "../../config/load";
-import type { AzureSettings } from "../../config/spec";
+import { setCommand } from "../../config/keys";
+import type { AzureSettings } from "./settings";
 
 export type Architecture = AzureSettings["architecture"];
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import type { LighthouseSettings } from "../../config/spec";
+import type { LighthouseSettings } from "./settings";
 import { createOnlyProblems, throwOnProblems } from "./create-only";
 
 export interface AgentVmArgs {
@@ -52,7 +52,7 @@ export const DISK_CREATE_ONLY = ["zone", "diskSize", "diskType", "diskChargePrep
  * Operations on the instance run one after another, never in parallel (AttachDisks, firewall changes and key
  * binding fail with OperationDenied.InstanceOperationInProgress / UnsupportedOperation.LatestOperationUnfinished,
  * which tccommon.RetryError in common.go does not retry): the instance (its create waits for RUNNING), then the
- * firewall rules (`attachDiskAfter`), then the disk attachment, then the bootstrap (CloudInitPayload waits on `ready`).
+ * firewall rules (`attachDiskAfter`), then the disk attachment, then the bootstrap (HostBootstrap waits on `ready`).
  *
  * Nothing here depends on day-2 config (model, allowlist, secrets, version): those reach the host through the
  * payload, and the instance's inputs stay identical.

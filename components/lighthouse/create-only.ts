@@ -15,8 +15,8 @@
  *   the workspace, which is never what a user asking for more space wants.
  */
 import { ConfigError, type ConfigProblem } from "../../config/errors";
-import { setCommand } from "../../config/load";
-import type { LighthouseSettings } from "../../config/spec";
+import { setCommand } from "../../config/keys";
+import type { LighthouseSettings } from "./settings";
 
 /** What the instance and the disk report (from the stack's state): absent = not known yet, nothing to compare. */
 export interface CreatedWith {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { envFileDelivery } from "../../cloud-init/delivery";
-import type { SecretDelivery } from "../../cloud-init/model";
+import { envFileDelivery } from "../../host/delivery";
+import type { SecretDelivery } from "../../host/model";
 
 export interface SecretStoreArgs {
   /** Secret id -> value, for every secret the host references; every value must already be a Pulumi secret. */
@@ -11,7 +11,7 @@ export interface SecretStoreArgs {
  * The secret store of a Lighthouse host: env files in /etc/codewhale (0640 root:codewhale), because Lighthouse
  * has no instance identity a secret service could trust (no CAM role input). Pulumi side, the store is the set of
  * values the payload fills its placeholders with, kept secret as one Output; it reaches the host only inside the
- * TAT command, which is itself a Pulumi secret (CloudInitPayload). No other input ever carries a value.
+ * TAT command, which is itself a Pulumi secret (HostBootstrap). No other input ever carries a value.
  */
 export class SecretStore extends pulumi.ComponentResource {
   /** How the payload gets config files and secrets onto the host. */

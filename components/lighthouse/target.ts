@@ -1,23 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
-import { commonArtifacts } from "../../cloud-init/bundle";
-import { ENV_FILE_CONFIG_DIR } from "../../cloud-init/delivery";
-import { RUNTIME_PORT } from "../../cloud-init/model";
+/**
+ * The Lighthouse target's row: its settings, region key, rules and offline stand-ins. The deploy module
+ * (deploy.ts, the Tencent provider) loads only for a stack on Lighthouse.
+ */
 import type { ConfigProblem } from "../../config/errors";
-import { TENCENT_REGION_KEY } from "../../config/keys";
-import { setCommand } from "../../config/load";
+import { setCommand } from "../../config/keys";
 import { sshPublicKeyProblem } from "../../config/values";
 import type { StackSpec } from "../../config/spec";
-import { createRuntimeToken, hostSecrets, ipv6CidrProblems, nextSteps } from "../shared";
-import type { CloudTarget, Deployment } from "../target";
-import { AgentVm } from "./agent-vm";
-import { CloudInitPayload } from "./cloud-init-payload";
-import { SecretStore } from "./secret-store";
-import { SshOnlyFirewall } from "./ssh-only-firewall";
-import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
-
-/** Lighthouse display names (instance, template, disk) are at most 60 characters. */
-const MAX_NAME = 60;
-const named = (base: string, suffix = "") => `${base.slice(0, MAX_NAME - suffix.length)}${suffix}`;
+import { ipv6CidrProblems } from "../rules";
+import type { CloudTarget } from "../target";
+import { lighthouseMocks } from "./mocks";
+import { TENCENT_REGION_ENV, TENCENT_REGION_KEY, lighthouseSettingsSchema, type LighthouseSettings } from "./settings";
 
 export { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 /**
@@ -41,7 +33,6 @@ export function lighthouseDataDevices(diskId: string | undefined): string[] {
   return diskId ? [`/dev/disk/by-id/virtio-${diskId}`, "/dev/vdb"] : [];
 }
 
-const slug = (stack: string) => stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 
 /** Prints what the ssh delivery's key prelude printed: the host's public keys, one of which to pin. */
 export function hostKeysCommand(region: string, invocationId: string): string {
@@ -53,9 +44,9 @@ export function publicIpCommand(region: string, instanceId: string): string {
   return `tccli lighthouse DescribeInstances --region ${region} --InstanceIds '["${instanceId}"]' --filter 'InstanceSet[0].PublicAddresses[0]' --output text`;
 }
 
-function validate(spec: StackSpec): ConfigProblem[] {
+function validate(spec: StackSpec<LighthouseSettings>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const region = spec.tencentRegion;
+  const region = spec.target.region;
   if (!region) {
     problems.push({
       key: TENCENT_REGION_KEY,
@@ -66,7 +57,7 @@ function validate(spec: StackSpec): ConfigProblem[] {
   } else if (!/^[a-z]+-[a-z]+$/.test(region)) {
     problems.push({ key: TENCENT_REGION_KEY, problem: `'${region}' is not a region name`, expected: "a region like ap-singapore (a zone like ap-singapore-1 goes in lighthouse.zone)", fix: "pulumi config set tencentcloud:region ap-singapore" });
   }
-  const lh = spec.lighthouse;
+  const lh = spec.target.settings;
   if (!lh.blueprintId) {
     problems.push({
       key: "codewhale-remote:lighthouse.blueprintId",
@@ -126,82 +117,19 @@ function validate(spec: StackSpec): ConfigProblem[] {
   return problems;
 }
 
-function deploy(spec: StackSpec): Deployment {
-  const region = spec.tencentRegion!;
-  const settings = { ...spec.lighthouse, blueprintId: spec.lighthouse.blueprintId!, bundleId: spec.lighthouse.bundleId! };
-  const instanceName = named(settings.instanceName ?? `codewhale-${slug(spec.stack)}`);
-  const runtimeToken = createRuntimeToken();
-
-  // The firewall's template must exist before the instance, and its rules need the instance: the instance id
-  // reaches the firewall through a deferred output, so each component is whole in its own constructor.
-  // Operations on the instance, one at a time: instance -> firewall rules -> disk attachment -> bootstrap.
-  const [instanceId, resolveInstanceId] = pulumi.deferredOutput<string>();
-  const firewall = new SshOnlyFirewall("ssh", { instanceId, allowedCidrs: spec.ssh.allowedCidrs, templateName: named(instanceName, "-ssh-only") });
-  const vm = new AgentVm("agent", {
-    settings,
-    instanceName,
-    dataDiskName: named(instanceName, "-data"),
-    firewallTemplateId: firewall.templateId,
-    attachDiskAfter: [firewall.rules],
-  });
-  resolveInstanceId(vm.instanceId);
-
-  const user = LIGHTHOUSE_SSH_USER;
-  const store = new SecretStore("secrets", { secrets: hostSecrets(spec, runtimeToken.result, ENV_FILE_CONFIG_DIR) });
-  const dataDevices = vm.dataDiskId.apply(lighthouseDataDevices);
-  const payload = new CloudInitPayload("host", {
-    spec,
-    delivery: store.delivery,
-    authorizedKeys: { user, keys: [spec.ssh.publicKey] },
-    systemImage: vm.blueprintId,
-    dataDevices,
-    secretValues: store.values,
-    instanceId: vm.instanceId,
-    runAfter: [...vm.ready, firewall.rules],
-    ...(settings.secretDelivery === "ssh" ? { ssh: { user, host: vm.publicIp, ...(settings.sshHostKey !== undefined ? { hostKey: settings.sshHostKey.trim() } : {}) } } : {}),
-  });
-  const invocation = payload.invocationId.apply((id) => id.split("#")[0]!);
-  const pinHostKey = (cmd: string) =>
-    `The host has your SSH key but no bootstrap yet (secretDelivery ssh): print its host keys with ${cmd}, check one against the Lighthouse console's web shell (cat /etc/ssh/ssh_host_ed25519_key.pub) if you like, then pulumi config set --path lighthouse.sshHostKey "<that ssh-ed25519 line>" and pulumi up.`;
-
-  const ipCommand = vm.instanceId.apply((id) => publicIpCommand(region, id));
-  // The provider reads PublicAddresses back from DescribeInstances (resource_tc_lighthouse_instance.go, Read);
-  // the lookup command stands in only if it reported none.
-  const host = pulumi.all([vm.publicIp, ipCommand]).apply(([ip, cmd]) => ip ?? `$(${cmd})`);
-  const outputs = {
-    instanceId: vm.instanceId,
-    publicIp: vm.publicIp.apply((ip) => ip ?? ""),
-    publicIpCommand: ipCommand,
-    sshCommand: pulumi.interpolate`ssh ${user}@${host}`,
-    sshTunnelCommand: pulumi.interpolate`ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${user}@${host}`,
-    nextSteps: pulumi.all([vm.publicIp, ipCommand, invocation]).apply(([ip, cmd, inv]) => {
-      const first = [
-        ...(ip ? ["SSH works once the bootstrap has installed your key (a minute or two after `pulumi up`)."] : [`Look up the public address: IP=$(${cmd}) (needs tccli; or copy it from the Lighthouse console).`]),
-        ...(payload.awaitingHostKey
-          ? [pinHostKey(hostKeysCommand(region, inv))]
-          : settings.secretDelivery === "ssh"
-            ? [`The host keys the SSH delivery may pin (after a blueprintId change, pin the new one): ${hostKeysCommand(region, inv)}`]
-            : []),
-      ];
-      return nextSteps(spec, user, ip ?? "$IP", first);
-    }),
-    runtimeToken: pulumi.secret(runtimeToken.result),
-    bootstrapInvocationId: payload.invocationId,
-  };
-  const artifacts = pulumi.all([payload.rendered, dataDevices]).apply(([r, devices]): Record<string, string> =>
-    commonArtifacts(spec, r.payload, devices, {
-      sshUser: user,
-      host: "<public-ip>",
-      secretsParagraph:
-        settings.secretDelivery === "ssh"
-          ? "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). With `lighthouse.secretDelivery: ssh` they reach the host only over SSH from the deployer (the bootstrap on the stdin of `sudo -n sh -s`, the host key pinned by `lighthouse.sshHostKey`); TAT runs only the script that installs your SSH key, so no TAT record holds a secret."
-          : "Lighthouse has no instance identity, so secrets live in env files in `/etc/codewhale` (0640 root:codewhale). They reach the host inside the TAT command that runs the bootstrap, which is a Pulumi secret. TAT keeps every invocation's command content, secrets included, and nothing deletes it (removing the invocation from the stack only cancels a run still in progress): deny tat:DescribeInvocations, tat:DescribeInvocationTasks and tat:DescribeCommands to everyone but the owner and the deployer (the README has the CAM policy), and rotate a secret if someone else could read a record. `lighthouse.secretDelivery: ssh` keeps them out of TAT.",
-      extraSteps: [
-        "- Rollouts run the bootstrap again through TAT (command `codewhale-remote-bootstrap`); its output is in the Lighthouse console under the instance's automation (TAT) records. `pulumi up` does not wait for it: check the services afterwards.",
-      ],
-    }),
-  );
-  return { outputs, artifacts };
-}
-
-export const lighthouseTarget: CloudTarget = { id: "lighthouse", displayName: "Tencent Cloud Lighthouse", validate, deploy };
+export const lighthouseTarget: CloudTarget<LighthouseSettings> = {
+  id: "lighthouse",
+  displayName: "Tencent Cloud Lighthouse",
+  settingsKey: "lighthouse",
+  settingsDescription: "An instance bought for `period` months, its own data disk, secrets in env files delivered through TAT or over SSH.",
+  settingsSchema: lighthouseSettingsSchema,
+  region: { key: TENCENT_REGION_KEY, env: TENCENT_REGION_ENV },
+  validate,
+  sampleConfig: {
+    [TENCENT_REGION_KEY]: "ap-singapore",
+    "codewhale-remote:lighthouse": JSON.stringify({ blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" }),
+  },
+  mocks: lighthouseMocks,
+  hostType: "tencentcloud:Lighthouse/instance:Instance",
+  load: () => import("./deploy.js"),
+};

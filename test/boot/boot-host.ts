@@ -10,9 +10,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_UNIT } from "../../cloud-init/delivery";
-import { RUNTIME_HOST, RUNTIME_PORT } from "../../cloud-init/model";
-import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../cloud-init/units";
+import { CONFIG_UNIT } from "../../components/azure/key-vault-delivery";
+import { RUNTIME_HOST, RUNTIME_PORT } from "../../host/model";
+import { UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, bridgeUnitName } from "../../host/units";
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";
@@ -100,7 +100,7 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
     const feishuSecret = p.secretValues.get("feishu-app-secret");
     const telegramToken = p.secretValues.get("telegram-bot-token");
     const wecomBotSecret = p.secretValues.get("wecom-bot-secret");
-    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.chat.feishuAppId, feishuAppSecret: feishuSecret, wecomBotId: p.spec.chat.wecomBotId, wecomBotSecret }), { mode: 0o600 });
+    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.bridgeValues.feishuAppId, feishuAppSecret: feishuSecret, wecomBotId: p.spec.bridgeValues.wecomBotId, wecomBotSecret }), { mode: 0o600 });
     const platformUrl = (await ns.start([process.execPath, "--import", "tsx", FAKE_PLATFORM_CLI, "--host", "127.0.0.1", "--port", "0", "--credentials-file", credsFile], {
       ready: /listening on (http:\/\/\S+)/,
       cwd: REPO_ROOT,

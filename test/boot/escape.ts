@@ -4,8 +4,8 @@
  * the verdicts. The attacks are in the script; what they must find is asserted by the suite.
  */
 import * as path from "node:path";
-import { AGENT_HOME, INSTALL_ROOT, LIB_DIR, WORKSPACE_DIR } from "../../cloud-init/model";
-import { bridgeStateDir, bridgeUnitName, RUNTIME_UNIT } from "../../cloud-init/units";
+import { AGENT_HOME, INSTALL_ROOT, LIB_DIR, WORKSPACE_DIR } from "../../host/model";
+import { bridgeStateDir, bridgeUnitName, RUNTIME_UNIT } from "../../host/units";
 import type { BootedHost } from "./boot-host";
 import { FIXTURES_DIR } from "./nspawn";
 

@@ -4,8 +4,8 @@
  * ceiling sits a little above what the unit measures (the boot test prints the scores; the limits asked of us
  * are runtime 2.0, bridge 1.5, root helpers 5.0); a change that loosens a sandbox past it fails the boot test.
  */
-import { CONFIG_UNIT } from "../../cloud-init/delivery";
-import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
+import { CONFIG_UNIT } from "../../components/azure/key-vault-delivery";
+import { DATA_UNIT, FIREWALL_UNIT, INSTALL_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
 import type { Container } from "./nspawn";
 
 /** Ceilings by unit name; every bridge unit shares BRIDGE_CEILING. */

@@ -7,16 +7,18 @@
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderAzurePayload } from "../../components/azure/cloud-init-payload";
-import { commonArtifacts } from "../../cloud-init/bundle";
-import { HOST_CONFIG_SECRET, envFileDelivery } from "../../cloud-init/delivery";
-import { referencedSecrets } from "../../cloud-init/host-payload";
-import type { ConfigFile, HostPayload } from "../../cloud-init/model";
-import { fillSecrets } from "../../cloud-init/render-shell";
-import { renderLighthousePayload } from "../../components/lighthouse/cloud-init-payload";
+import { commonArtifacts } from "../../host/bundle";
+import { envFileDelivery } from "../../host/delivery";
+import { HOST_CONFIG_SECRET } from "../../components/azure/key-vault-delivery";
+import { referencedSecrets } from "../../host/host-payload";
+import type { ConfigFile, HostPayload } from "../../host/model";
+import { fillSecrets } from "../../host/render-shell";
+import { renderLighthousePayload } from "../../components/lighthouse/bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
-import { loadSpec } from "../../config/load";
+import { loadSpec } from "../../contract";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { bridgeIds } from "../../bridges/registry";
+import type { AzureSettings } from "../../components/azure/settings";
 import { rawConfig } from "../support/stack";
 
 /** "azure": #cloud-config through NoCloud + Key Vault delivery; "shell": the bootstrap (Lighthouse, manual installs). */
@@ -108,7 +110,7 @@ export async function renderBootPayload(flavour: Flavour, bridge: string, commit
   for (const [id, out] of spec.secrets) secretValues.set(id, await resolve(out));
 
   if (flavour === "azure") {
-    const rendered = renderAzurePayload(spec, VAULT_NAME);
+    const rendered = renderAzurePayload(spec as StackSpec<AzureSettings>, VAULT_NAME);
     const vaultSecrets: Record<string, string> = { [HOST_CONFIG_SECRET]: rendered.manifest };
     for (const id of referencedSecrets(rendered.payload.configFiles)) vaultSecrets[id] = secretValues.get(id)!;
     return { flavour, spec, payload: rendered.payload, userData: rendered.cloudConfig, vaultSecrets, configFiles: rendered.payload.configFiles, secretValues, runtimeToken };

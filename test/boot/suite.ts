@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SSHD_DROP_IN_PATH } from "../../cloud-init/host-payload";
+import { SSHD_DROP_IN_PATH } from "../../host/host-payload";
 import {
   AGENT_HOME,
   AGENT_USER,
@@ -20,10 +20,10 @@ import {
   INSTALL_USER,
   LIB_DIR,
   WORKSPACE_DIR,
-} from "../../cloud-init/model";
-import { FILL_SECRETS, FILLED_BOOTSTRAP, secretEnvName } from "../../cloud-init/bundle";
-import { renderConfigFile } from "../../cloud-init/render-shell";
-import { bridgeStateDir, bridgeUnitName, DATA_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../cloud-init/units";
+} from "../../host/model";
+import { FILL_SECRETS, FILLED_BOOTSTRAP, secretEnvName } from "../../host/bundle";
+import { renderConfigFile } from "../../host/render-shell";
+import { bridgeStateDir, bridgeUnitName, DATA_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
 import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
 import { findBridge } from "../../bridges/registry";

@@ -6,8 +6,8 @@
  * again by the next rollout. Run on the env-file delivery, where a rollout rewrites install.env and runs apply.
  */
 import { expect, inject, it } from "vitest";
-import { CONFIG_FILES, INSTALL_ROOT } from "../../cloud-init/model";
-import { bridgeUnitName, UPGRADE_GATE_UNIT } from "../../cloud-init/units";
+import { CONFIG_FILES, INSTALL_ROOT } from "../../host/model";
+import { bridgeUnitName, UPGRADE_GATE_UNIT } from "../../host/units";
 import { HEALTH_URL, waitHealthy, type BootedHost } from "./boot-host";
 import { FIXTURE_VERSION } from "./payloads";
 

@@ -1,12 +1,12 @@
 /**
- * The boot test's specification of the watchdog (cloud-init/assets/watchdog.mjs): quiet on a healthy host; a
+ * The boot test's specification of the watchdog (host/assets/watchdog.mjs): quiet on a healthy host; a
  * bridge that stops receiving is restarted and the owner is told, once, in the chat app (the fake platform API
  * of test/fixtures/fake-chat-platform.ts), or, where the bridge's platform cannot write to the owner, the journal
  * says the alert is off and why; nothing secret reaches the journal. The test runs the checks itself
  * (`systemctl start codewhale-watchdog.service`), the timer being made not due by a test-only drop-in.
  */
 import { expect, it } from "vitest";
-import { bridgeUnitName, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../../cloud-init/units";
+import { bridgeUnitName, WATCHDOG_TIMER, WATCHDOG_UNIT } from "../../host/units";
 import { TEST_STUCK_SECONDS, type BootedHost } from "./boot-host";
 
 interface PlatformState {

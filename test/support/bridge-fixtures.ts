@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { bridges } from "../../bridges/registry";
-import type { ConfigFile, EnvEntry } from "../../cloud-init/model";
+import type { ConfigFile, EnvEntry } from "../../host/model";
 import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET } from "../../config/spec";
 import { FAKE_SECRETS } from "./stack";
 

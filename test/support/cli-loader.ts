@@ -19,7 +19,7 @@
  * sets the plugin's cmd.Dir to it), so nodeargs' `./scripts/register-ts.cjs` resolves there.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
@@ -77,6 +77,32 @@ export interface CliLoaderOptions {
 }
 
 /** One cold run: a fresh temp dir as TMPDIR, so no compiler cache (ts-node's or tsx's) carries over. */
+/**
+ * A TypeScript module and every project module it imports, each compiled to CommonJS beside the others (the
+ * tree keeps its relative paths, so the imports resolve), node_modules left to Node. Returns the entry's file.
+ */
+export function transpileClosure(entry: string, outDir: string): string {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, "utf8");
+    const out = path.join(outDir, path.relative(ROOT, file)).replace(/\.ts$/, ".js");
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+    for (const { fileName } of ts.preProcessFile(source, true, true).importedFiles) {
+      if (!fileName.startsWith(".")) continue;
+      const base = path.resolve(path.dirname(file), fileName.replace(/\.js$/, ""));
+      const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => existsSync(f));
+      if (target) visit(target);
+    }
+  };
+  visit(entry);
+  // The tree lies outside the project: its packages resolve through a link to the project's node_modules.
+  if (!existsSync(path.join(outDir, "node_modules"))) symlinkSync(path.join(ROOT, "node_modules"), path.join(outDir, "node_modules"));
+  return path.join(outDir, path.relative(ROOT, entry)).replace(/\.ts$/, ".js");
+}
+
 export function runLikeCli(options: CliLoaderOptions): CliLoaderRun {
   const root = options.root ?? ROOT;
   const { options: fromYaml, main } = projectRuntime(root);
@@ -84,10 +110,9 @@ export function runLikeCli(options: CliLoaderOptions): CliLoaderRun {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "codewhale-cli-loader-"));
   try {
     const report = path.join(tmp, "report.json");
-    // The mock monitor's answers are the offline plan's; compiled here, outside the measured process.
-    const mocks = path.join(tmp, "offline-mocks.cjs");
-    const source = readFileSync(path.join(ROOT, "scripts/offline-mocks.ts"), "utf8");
-    writeFileSync(mocks, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    // The mock monitor's answers are the offline plan's (each target's own mocks, through the target rows);
+    // compiled here, outside the measured process.
+    const mocks = transpileClosure(path.join(ROOT, "scripts/offline-mocks.ts"), path.join(tmp, "mocks"));
     const runScript = require.resolve("@pulumi/pulumi/cmd/run", { paths: [root] });
     const programDir = main ? path.resolve(root, main) : root;
     const argv = [

@@ -165,6 +165,11 @@ export interface HostOptions {
   readonly unattendedUpgrades: boolean;
   /** Install these keys as the admin user's authorized_keys (clouds without a usable key mechanism). */
   readonly authorizedKeys?: AuthorizedKeys;
+  /**
+   * The config files, when the target has built them already (`buildConfigFiles` for this delivery's dir): a
+   * stack builds them once and hands the same files to its secret store and to the payload.
+   */
+  readonly configFiles?: readonly ConfigFile[];
 }
 
 /** apt's switch for daily package lists and unattended (security) upgrades, as `dpkg-reconfigure unattended-upgrades` writes it. */
@@ -242,7 +247,7 @@ export function buildConfigFiles(spec: StackSpec, configDir: string): ConfigFile
   ];
   const bridgeEnv: EnvEntry[] = [
     ...literal(
-      bridge.env({ runtimeUrl: RUNTIME_URL, workspace: WORKSPACE_DIR, model: spec.model, stateDir: bridgeStateDir(bridge), settings: spec.chat }),
+      bridge.env({ runtimeUrl: RUNTIME_URL, workspace: WORKSPACE_DIR, model: spec.model, stateDir: bridgeStateDir(bridge), settings: spec.chat, values: spec.bridgeValues }),
     ),
     ...bridge.runtimeTokenEnv.map((name) => ({ name, secret: RUNTIME_TOKEN_SECRET })),
     ...bridge.secrets.flatMap((s) => s.env.map((name) => ({ name, secret: s.secretId }))),
@@ -405,7 +410,7 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     users: SERVICE_USERS,
     files,
     configDir: delivery.configDir,
-    configFiles: buildConfigFiles(spec, delivery.configDir),
+    configFiles: options.configFiles ?? buildConfigFiles(spec, delivery.configDir),
     inlineConfigFiles: delivery.inlineConfigFiles,
     units,
     prepareCommand: `${LIB_DIR}/secure-accounts`,

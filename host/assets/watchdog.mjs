@@ -379,6 +379,12 @@ async function main() {
     process.exitCode = await gate(cfg, env, s, log, look);
     return;
   }
+  // A rollout's upgrade gate is checking the same services (and rolls back what fails): a restart or an alert
+  // from here meanwhile would only race it. The next timer run looks again.
+  if (cfg.gateUnit && unitStates([cfg.gateUnit])[cfg.gateUnit]?.active === 'activating') {
+    log(`${cfg.gateUnit} is running: this check is left to it`);
+    return;
+  }
   const stateFile = `${cfg.stateDir}/state.json`;
   const now = Date.now();
   const obs = await observe(cfg, env, s, log);

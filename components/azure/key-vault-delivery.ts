@@ -1,16 +1,16 @@
 /**
- * The two ways config files and secrets reach a host.
- *
- * - Key Vault (Azure): nothing variable is in user data. At boot and on every rollout a root oneshot reads
- *   a manifest and the secrets from Key Vault with the VM's managed identity and writes /run/codewhale
- *   (tmpfs: secrets never touch the disk). User data stays byte-identical across day-2 changes, so the VM is
- *   never replaced for them.
- * - Env file (Lighthouse, manual installs): the shell bootstrap writes /etc/codewhale itself; the cloud
- *   target makes the whole bootstrap a Pulumi secret because it carries the values.
+ * The Key Vault delivery: nothing variable is in user data. At boot and on every rollout a root oneshot reads a
+ * manifest and the secrets from Key Vault with the VM's managed identity and writes /run/codewhale (tmpfs:
+ * secrets never touch the disk). User data stays byte-identical across day-2 changes, so the VM is never
+ * replaced for them.
  */
-import { CONFIG_DIR_MODE, LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "./model";
-import { readAsset } from "./assets";
-import { renderUnit, sandboxedServiceHardening } from "./systemd-unit";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { CONFIG_DIR_MODE, LIB_DIR, type ConfigFile, type HostFile, type SecretDelivery } from "../../host/model";
+import { renderUnit, sandboxedServiceHardening } from "../../host/systemd-unit";
+
+/** The fetcher, shipped verbatim (a real file, so node --check and its tests read it). */
+const readAsset = (name: string) => readFileSync(path.join(__dirname, "assets", name), "utf8");
 
 export const CONFIG_UNIT = "codewhale-config.service";
 export const HOST_CONFIG_SECRET = "host-config";
@@ -78,13 +78,6 @@ export function keyVaultDelivery(vaultUrl: string): SecretDelivery {
     { path: `/etc/systemd/system/${CONFIG_UNIT}`, owner: "root", group: "root", mode: "0644", content: unit },
   ];
   return { configDir, files, producerUnit: CONFIG_UNIT, inlineConfigFiles: false };
-}
-
-/** Where the env-file delivery keeps the env files (persistent: written by the bootstrap, read at every start). */
-export const ENV_FILE_CONFIG_DIR = "/etc/codewhale";
-
-export function envFileDelivery(): SecretDelivery {
-  return { configDir: ENV_FILE_CONFIG_DIR, files: [], inlineConfigFiles: true };
 }
 
 /**

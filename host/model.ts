@@ -128,3 +128,24 @@ export const CONFIG_FILES = {
   runtimeToml: "config.toml",
   firewall: "firewall.nft",
 } as const;
+
+/**
+ * A value the payload needs that the deploy learns only from the cloud (the vault's name, the data disk's id).
+ * The payload is built once per stack, before the cloud answers, with this placeholder in its text; the target
+ * fills it when it renders (`fillLateValues`). Not for secrets (those are `secretPlaceholder`s).
+ */
+export const lateValue = (name: string): string => `@@CODEWHALE_LATE:${name}@@`;
+
+const LATE = /@@CODEWHALE_LATE:([a-z0-9-]+)@@/g;
+/** What a late value may be: it lands unquoted in unit files and shell heredocs. */
+const LATE_VALUE = /^[A-Za-z0-9:/._-]+$/;
+
+/** The text with every late value filled; throws on one without a value, or a value that is not plain. */
+export function fillLateValues(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(LATE, (_, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`the host payload needs ${name}, which the target did not give`);
+    if (!LATE_VALUE.test(v)) throw new Error(`${name} '${v}' is not a plain value (letters, digits, : / . _ -)`);
+    return v;
+  });
+}

@@ -2,9 +2,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import type { StackSpec } from "../../config/spec";
-import { buildHostPayload } from "../../cloud-init/host-payload";
-import type { AuthorizedKeys, HostPayload, SecretDelivery } from "../../cloud-init/model";
-import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../cloud-init/render-shell";
+import { buildHostPayload } from "../../host/host-payload";
+import { fillLateValues, lateValue, type AuthorizedKeys, type ConfigFile, type HostPayload, type SecretDelivery } from "../../host/model";
+import { fillSecrets, placeholdersIn, renderAuthorizedKeys, renderShellBootstrap } from "../../host/render-shell";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 
 /** TAT accepts at most 64 KB of command content (the base64 text). */
@@ -31,15 +31,38 @@ export function renderLighthousePayload(
   dataDevices: readonly string[],
   authorizedKeys?: AuthorizedKeys,
 ): RenderedLighthousePayload {
+  return renderLighthouseHost(lighthouseHostPayload(spec, delivery, dataDevices, authorizedKeys), {});
+}
+
+/** The data disk's id in the payload until the disk exists: filled when rendered. */
+export const DATA_DISK_ID = lateValue("data-disk-id");
+
+/**
+ * The stack's host payload on Lighthouse, built once per stack (the data disk's id is a late value, in the
+ * device names: lighthouseDataDevices(DATA_DISK_ID)). `configFiles`: the files the deploy built for its secret
+ * store, handed on so they are built once too.
+ */
+export function lighthouseHostPayload(
+  spec: StackSpec,
+  delivery: SecretDelivery,
+  dataDevices: readonly string[],
+  authorizedKeys?: AuthorizedKeys,
+  configFiles?: readonly ConfigFile[],
+): HostPayload {
   // Nothing patches a Lighthouse instance but the host itself: unattended security upgrades on.
-  const payload = buildHostPayload(spec, {
+  return buildHostPayload(spec, {
     delivery,
     dataDevices,
     sshLoginUser: LIGHTHOUSE_SSH_USER,
     unattendedUpgrades: true,
     ...(authorizedKeys ? { authorizedKeys } : {}),
+    ...(configFiles ? { configFiles } : {}),
   });
-  const bootstrap = renderShellBootstrap(payload);
+}
+
+/** The payload as the shell bootstrap, its late values filled (its secrets still placeholders). */
+export function renderLighthouseHost(payload: HostPayload, lateValues: Readonly<Record<string, string>>): RenderedLighthousePayload {
+  const bootstrap = fillLateValues(renderShellBootstrap(payload), lateValues);
   return { payload, bootstrap, secretIds: placeholdersIn(bootstrap) };
 }
 
@@ -102,15 +125,15 @@ export function tatDescription(blueprintId: string): string {
   return text;
 }
 
-export interface CloudInitPayloadArgs {
-  readonly spec: StackSpec;
-  readonly delivery: SecretDelivery;
-  /** Login user and keys the bootstrap installs. */
+export interface HostBootstrapArgs {
+  /** The stack's host payload (lighthouseHostPayload), built once. */
+  readonly payload: HostPayload;
+  /** Login user and keys the bootstrap installs (the payload's authorizedKeys). */
   readonly authorizedKeys: AuthorizedKeys;
   /** The instance's current blueprint id: a new one re-runs the bootstrap (see tatDescription). */
   readonly systemImage: pulumi.Input<string>;
-  /** Stable device names of the data disk, most specific first; empty = no data disk. */
-  readonly dataDevices: pulumi.Input<readonly string[]>;
+  /** The payload's late values (the data disk's id), as the cloud reports them. */
+  readonly lateValues: pulumi.Input<Readonly<Record<string, string>>>;
   /** Secret id -> value (a secret Output) for every placeholder of the bootstrap. */
   readonly secretValues: pulumi.Output<Readonly<Record<string, string>>>;
   readonly instanceId: pulumi.Input<string>;
@@ -140,15 +163,16 @@ export interface CloudInitPayloadArgs {
  * provider while TAT answers ResourceUnavailable.* (agent not online yet, instance not running:
  * tccommon.RetryError, up to TENCENTCLOUD_WRITE_RETRY_TIMEOUT minutes, default 5).
  */
-export class CloudInitPayload extends pulumi.ComponentResource {
+export class HostBootstrap extends pulumi.ComponentResource {
   readonly rendered: pulumi.Output<RenderedLighthousePayload>;
   readonly invocationId: pulumi.Output<string>;
   /** ssh delivery only: true while no host key is pinned, so the host has its SSH key but no bootstrap yet. */
   readonly awaitingHostKey: boolean;
 
-  constructor(name: string, args: CloudInitPayloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("codewhale-remote:lighthouse:CloudInitPayload", name, {}, opts);
-    this.rendered = pulumi.output(args.dataDevices).apply((devices) => renderLighthousePayload(args.spec, args.delivery, devices, args.authorizedKeys));
+  constructor(name: string, args: HostBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Once named CloudInitPayload (the payload is a shell bootstrap, not cloud-init): the alias keeps deployed stacks' URNs.
+    super("codewhale-remote:lighthouse:HostBootstrap", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "codewhale-remote:lighthouse:CloudInitPayload" }] });
+    this.rendered = pulumi.output(args.lateValues).apply((late) => renderLighthouseHost(args.payload, late));
     const filled = pulumi.secret(pulumi.all([this.rendered, args.secretValues]).apply(([r, values]) => fillSecrets(r.bootstrap, new Map(Object.entries(values)))));
     // Kept secret whatever it carries: the record in TAT is what must never hold secrets in the ssh delivery,
     // and one rule (TAT content is a secret) is simpler to hold than two.

@@ -231,7 +231,7 @@ export function bridgeUnit(bridge: BridgeDefinition, delivery: SecretDelivery): 
 }
 
 /**
- * One check of the whole host (cloud-init/assets/watchdog.mjs): root, to restart units; reads the bridge's env
+ * One check of the whole host (host/assets/watchdog.mjs): root, to restart units; reads the bridge's env
  * file through systemd (the platform credentials it needs for liveness and alerts never reach argv); writes only
  * its own StateDirectory. Not ordered after the services and not requiring them: it must also run (and report)
  * when they never came up.
@@ -289,6 +289,7 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
         units: watched,
         producerUnit: delivery.producerUnit ?? null,
         rollbackUnit: ROLLBACK_UNIT,
+        gateUnit: UPGRADE_GATE_UNIT,
         installRoot: INSTALL_ROOT,
         disks: ["/", DATA_DIR],
         stateDir: WATCHDOG_STATE_DIR,

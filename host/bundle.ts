@@ -8,7 +8,7 @@ import type { StackSpec } from "../config/spec";
 import { PROVIDER_KEY_SECRET, RUNTIME_TOKEN_SECRET } from "../config/spec";
 import { ENV_FILE_CONFIG_DIR, envFileDelivery } from "./delivery";
 import { buildConfigFiles, buildHostPayload } from "./host-payload";
-import { AGENT_USER, BRIDGE_USER, DATA_DIR, RUNTIME_PORT, type HostPayload } from "./model";
+import { AGENT_USER, BRIDGE_USER, DATA_DIR, RUNTIME_PORT, fillLateValues, type HostPayload } from "./model";
 import { placeholdersIn, renderConfigFile, renderShellBootstrap, secretPlaceholder } from "./render-shell";
 import { bridgeUnitName, DATA_UNIT } from "./units";
 
@@ -19,6 +19,8 @@ export interface RunbookFacts {
   readonly secretsParagraph: string;
   /** Cloud-specific day-2 notes. */
   readonly extraSteps?: readonly string[];
+  /** The values of the payload's late values (`lateValue`), as the cloud reported them. */
+  readonly lateValues?: Readonly<Record<string, string>>;
 }
 
 export const FILL_SECRETS = "fill-secrets.sh";
@@ -43,7 +45,7 @@ export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevic
   const out: Record<string, string> = { "bootstrap.sh": bootstrap, [FILL_SECRETS]: fillSecretsScript(spec, secretIds) };
   const unitDir = "/etc/systemd/system/";
   // units/<unit> and units/<unit>.d/<drop-in>, as they lie under /etc/systemd/system.
-  for (const f of payload.files) if (f.path.startsWith(unitDir)) out[`units/${f.path.slice(unitDir.length)}`] = f.content;
+  for (const f of payload.files) if (f.path.startsWith(unitDir)) out[`units/${f.path.slice(unitDir.length)}`] = fillLateValues(f.content, facts.lateValues ?? {});
   for (const f of manual.configFiles) out[`config/${f.name}`] = renderConfigFile(f);
   out["RUNBOOK.md"] = runbook(spec, payload, manual, secretIds, dataDevices, facts);
   return out;
@@ -195,7 +197,7 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
   const bridgeUnit = bridgeUnitName(spec.bridge);
   const storeCredentials = [
     ...spec.bridge.secrets.map((s) => `pulumi config set --secret ${s.configKey} <value>`),
-    ...spec.bridge.requiredConfig.map((r) => `pulumi config set ${r.key} <value>`),
+    ...spec.bridge.plainKeys.filter((r) => r.required).map((r) => `pulumi config set ${r.key} <value>`),
   ];
   const manualUnit = manual.files.find((f) => f.path === `/etc/systemd/system/${DATA_UNIT}`)?.content ?? "";
   const execStart = /^ExecStart=(.*)$/m.exec(manualUnit)?.[1];
