@@ -43,8 +43,10 @@ export const wecomBridge: BridgeDefinition = {
       secretId: "wecom-bot-secret",
       description: "Secret of the WeCom smart robot, shown with its BotID in the WeCom admin console",
       env: ["WECOM_BOT_SECRET"],
-      // Upstream and the SDK check only that it is present (and, in the validator, not a placeholder). WeCom's
-      // secrets are letters, digits, _ and -; the bundle's fill-secrets helper checks the same pattern in POSIX ERE.
+      // Upstream and the SDK check only that it is present (and, in the validator, not a placeholder); no format is
+      // published in what was read. Accepted: one token of letters, digits, _ and - (an env file line carries it
+      // unchanged, and the bundle's fill-secrets helper can check it in POSIX ERE). A real secret outside this
+      // class would be refused here with this message: widen the class then.
       pattern: /^[A-Za-z0-9_-]{8,128}$/,
       expected: "the Secret shown with the smart robot's BotID in the WeCom admin console (8-128 letters, digits, _ or -)",
     },
