@@ -30,16 +30,11 @@ interface Combo {
   readonly overrides: Record<string, unknown>;
 }
 
-const cloudOverrides: Record<string, Record<string, unknown>> = {
-  azure: {},
-  lighthouse: { "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-offline1", bundleId: "bundle_offline_01", zone: "ap-singapore-1" } },
-};
-
 const combos: Combo[] = Object.keys(cloudTargets).flatMap((cloud) =>
   bridges.flatMap((b) =>
     modelProviders
       .filter((p) => !p.unusable)
-      .map((p) => ({ cloud, bridge: b.id, provider: p.id, overrides: { cloud, bridge: b.id, ...cloudOverrides[cloud], ...providerOverrides(p.id) } })),
+      .map((p) => ({ cloud, bridge: b.id, provider: p.id, overrides: { cloud, bridge: b.id, ...cloudTargets[cloud]!.sampleConfig, ...providerOverrides(p.id) } })),
   ),
 );
 

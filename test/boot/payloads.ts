@@ -15,6 +15,7 @@ import type { ConfigFile, HostPayload } from "../../host/model";
 import { fillSecrets } from "../../host/render-shell";
 import { renderLighthousePayload } from "../../components/lighthouse/bootstrap";
 import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
+import { cloudTargets } from "../../components/targets";
 import { loadSpec } from "../../contract";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
 import { bridgeIds } from "../../bridges/registry";
@@ -86,7 +87,9 @@ const VAULT_NAME = "cwboottest-fixture";
 
 /** `commit`: what the fixture repository's tag points to, pinned by the stack like a real release's. */
 export async function renderBootPayload(flavour: Flavour, bridge: string, commit: string, adminPublicKey: string): Promise<BootPayload> {
-  const cloud = flavour === "azure" ? { cloud: "azure" } : { cloud: "lighthouse", "tencentcloud:region": "ap-singapore", lighthouse: { blueprintId: "lhbp-boottest" } };
+  // Each flavour as its target renders it, with the target's own stand-in config (its row's sampleConfig).
+  const target = cloudTargets[flavour === "azure" ? "azure" : "lighthouse"]!;
+  const cloud = { cloud: target.id, ...target.sampleConfig };
   const { spec } = loadSpec(
     rawConfig(
       {
