@@ -35,13 +35,32 @@ export interface BridgeEnvContext {
  *   getWebhookInfo pending_update_count); updates that stay pending mean a bridge that is not polling.
  * - liveness "connection": the bridge receives over one long-lived connection it opens (a WebSocket); no open
  *   TCP connection of the bridge's user other than to the runtime means it is not receiving.
+ * - liveness "any-connection": the bridge long-polls the platform and serves one message at a time, polling
+ *   again only when the turn is over; it holds the poll's connection while it waits and the runtime's event
+ *   stream while a turn runs, so no open TCP connection of the bridge's user at all means it does neither.
  * - platform: the API the alerts go through, with the bridge's own credentials (its env file).
- * - allowlistEnv: the env name of the bridge file whose chats get the alerts (none: alerts are off).
+ * - allowlistEnv: the env name of the bridge file whose chats get the alerts.
+ * - alertsOff: instead of platform and allowlistEnv, why the host cannot write to the owner through this
+ *   bridge's platform (alerts are then only journal lines).
  */
-export interface BridgeWatch {
-  readonly liveness: "pending-updates" | "connection";
-  readonly platform: "telegram" | "feishu";
-  readonly allowlistEnv: string;
+export type BridgeWatch =
+  | {
+      readonly liveness: "pending-updates" | "connection" | "any-connection";
+      readonly platform: "telegram" | "feishu";
+      readonly allowlistEnv: string;
+    }
+  | {
+      readonly liveness: "pending-updates" | "connection" | "any-connection";
+      readonly platform: null;
+      readonly alertsOff: string;
+    };
+
+/** Where the pairing steps may point the user: the admin's SSH command for this host, and the bridge unit. */
+export interface PairingContext {
+  /** e.g. `ssh azureuser@203.0.113.7` */
+  readonly ssh: string;
+  /** The bridge's systemd unit, without `.service`. */
+  readonly unit: string;
 }
 
 export interface BridgeDefinition {
@@ -74,5 +93,5 @@ export interface BridgeDefinition {
    */
   readonly createSteps: readonly string[];
   /** The first pairing after the host is up, up to the chat id: the allowlist step is the same for every bridge. */
-  readonly pairingSteps: readonly string[];
+  pairingSteps(at: PairingContext): readonly string[];
 }

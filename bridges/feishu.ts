@@ -89,5 +89,5 @@ export const feishuBridge: BridgeDefinition = {
   createSteps: [
     "In the Feishu (open.feishu.cn) or Lark (open.larksuite.com) developer console: create a custom app, enable the Bot capability, subscribe to the event im.message.receive_v1 with 'Receive events through persistent connection', grant im:message and im:message:send_as_bot, publish a version; note the app id (cli_...) and the app secret.",
   ],
-  pairingSteps: ["With chatAllowlist empty the bot answers any chat with its ids and refuses it: message the bot /status and note the chat id it tells you."],
+  pairingSteps: () => ["With chatAllowlist empty the bot answers any chat with its ids and refuses it: message the bot /status and note the chat id it tells you."],
 };

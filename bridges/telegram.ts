@@ -39,5 +39,5 @@ export const telegramBridge: BridgeDefinition = {
   // TELEGRAM_API_BASE (src/index.mjs:49), which the watchdog honours too.
   watch: { liveness: "pending-updates", platform: "telegram", allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" },
   createSteps: ["In Telegram, talk to @BotFather: /newbot, pick a name and a username; it answers with the bot token (123456789:AAH...)."],
-  pairingSteps: ["With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it: send /status to the bot and note the chat_id it tells you."],
+  pairingSteps: () => ["With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it: send /status to the bot and note the chat_id it tells you."],
 };

@@ -42,7 +42,7 @@ export function nextSteps(spec: StackSpec, sshUser: string, host: string, before
   const steps = [
     ...before,
     `Wait for the host to converge (first boot installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
-    ...spec.bridge.pairingSteps,
+    ...spec.bridge.pairingSteps({ ssh: `ssh ${sshUser}@${host}`, unit: spec.bridge.unitName }),
     ALLOWLIST_STEP,
     "Use it: send the bot a task in plain words; tool approvals arrive as messages, answer /allow <id> or /deny <id>; /new starts a thread, /threads lists them.",
     `Runtime API: ssh -N -L ${RUNTIME_PORT}:127.0.0.1:${RUNTIME_PORT} ${sshUser}@${host}, then curl http://127.0.0.1:${RUNTIME_PORT}/health (token: pulumi stack output runtimeToken --show-secrets).`,

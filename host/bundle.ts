@@ -59,8 +59,11 @@ export function commonArtifacts(spec: StackSpec, payload: HostPayload, dataDevic
  * or piped into `sh`, where `$0` is the shell and not the script).
  */
 function placeholderGuard(secretIds: readonly string[]): string[] {
+  // A bridge without secrets (weixin) leaves the runtime token alone; a `for` over one literal is what shellcheck
+  // takes for a mistake (SC2041), so one empty word (which never matches) keeps it a list.
+  const words = secretIds.map((id) => `'${secretPlaceholder(id)}'`);
   return [
-    `for value in ${secretIds.map((id) => `'${secretPlaceholder(id)}'`).join(" ")}; do`,
+    `for value in ${(words.length === 1 ? [...words, "''"] : words).join(" ")}; do`,
     `  case "$value" in '@@CODEWHALE''_SECRET:'*) echo "codewhale-remote: this bootstrap still holds secret placeholders; fill them first: ./${FILL_SECRETS} (see RUNBOOK.md)" >&2; exit 1 ;; esac`,
     "done",
   ];
@@ -211,11 +214,13 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
     `- Config files: \`${payload.configDir}\` (env files 0600 root:root, read by systemd only; config.toml 0640 root:${AGENT_USER}).`,
     "",
     "## First steps, in this order",
-    `1. Create the ${spec.bridge.displayName} bot/app (nothing is deployed yet; the bridge cannot start without its credentials):`,
+    storeCredentials.length > 0
+      ? `1. Create the ${spec.bridge.displayName} bot/app (nothing is deployed yet; the bridge cannot start without its credentials):`
+      : `1. Before you deploy (the ${spec.bridge.displayName} bridge needs no credentials in the config):`,
     ...spec.bridge.createSteps.map((s) => `   ${s}`),
-    `2. Deploy. With Pulumi: store the credentials (${storeCredentials.map((c) => `\`${c}\``).join(", ")}) and the model key (\`pulumi config set --secret providerApiKey <key>\`), then \`pulumi up\`. By hand: see "Manual install" below.`,
+    `2. Deploy. With Pulumi: store ${storeCredentials.length > 0 ? `the credentials (${storeCredentials.map((c) => `\`${c}\``).join(", ")}) and ` : ""}the model key (\`pulumi config set --secret providerApiKey <key>\`), then \`pulumi up\`. By hand: see "Manual install" below.`,
     "3. Pair your chat (the bot refuses every chat until its id is in the allowlist):",
-    ...spec.bridge.pairingSteps.map((s) => `   ${s}`),
+    ...spec.bridge.pairingSteps({ ssh, unit: spec.bridge.unitName }).map((s) => `   ${s}`),
     `   With Pulumi: \`pulumi config set --path 'chatAllowlist[0]' <id>\`, then \`pulumi up\` (rolls out without replacing the host). By hand: see "Pairing by hand" below.`,
     "",
     "## Secrets",

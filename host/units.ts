@@ -288,7 +288,9 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
         bridgeUser: BRIDGE_USER,
         liveness: bridge.watch.liveness,
         platform: bridge.watch.platform,
-        allowlistEnv: bridge.watch.allowlistEnv,
+        ...(bridge.watch.platform === null ? { alertsOff: bridge.watch.alertsOff } : { allowlistEnv: bridge.watch.allowlistEnv }),
+        // Names only: the watchdog keeps these values of its environment (the bridge file) out of every log line.
+        secretEnv: bridge.secrets.flatMap((s) => s.env),
         units: watched,
         producerUnit: delivery.producerUnit ?? null,
         rollbackUnit: ROLLBACK_UNIT,

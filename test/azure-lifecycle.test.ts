@@ -114,12 +114,15 @@ describe("offline plan: every lifecycle option is recorded", () => {
 describe("Azure: Key Vault secrets are never deleted through the data plane", () => {
   it("declares one secret per slot whatever the config: a bridge switch or a keyless provider drops none", async () => {
     const slots = vaultSecretSlots();
-    expect(slots).toEqual(["feishu-app-secret", "host-config", "provider-api-key", "runtime-token", "telegram-bot-token"]);
+    expect(slots).toEqual(["feishu-app-secret", "host-config", "provider-api-key", "runtime-token", "telegram-bot-token", "wecom-bot-secret"]);
     const urns = (o: Observed) => byType(o.plan, SECRET_TYPE).map((s) => s.urn).sort();
     const feishu = await observe({ bridge: "feishu" });
     const keyless = await observe({ provider: "ollama", providerApiKey: undefined });
+    // A bridge with no secret of its own (weixin) still declares every slot.
+    const weixin = await observe({ bridge: "weixin" });
     expect(urns(feishu)).toEqual(urns(base));
     expect(urns(keyless)).toEqual(urns(base));
+    expect(urns(weixin)).toEqual(urns(base));
     expect(byType(base.plan, SECRET_TYPE).map((s) => s.inputs.secretName).sort()).toEqual(slots);
   });
 
@@ -131,11 +134,18 @@ describe("Azure: Key Vault secrets are never deleted through the data plane", ()
     expect(secretValue(feishu, "telegram-bot-token")).toBe(TOMBSTONE);
     const keyless = await observe({ provider: "ollama", providerApiKey: undefined });
     expect(secretValue(keyless, "provider-api-key")).toBe(TOMBSTONE);
+    const wecom = await observe({ bridge: "wecom" });
+    expect(secretValue(wecom, "wecom-bot-secret")).toBe(FAKE_SECRETS.wecomBotSecret);
+    expect(secretValue(wecom, "telegram-bot-token")).toBe(TOMBSTONE);
+    expect(secretValue(base, "wecom-bot-secret")).toBe(TOMBSTONE);
+    const weixin = await observe({ bridge: "weixin" });
+    for (const id of ["telegram-bot-token", "feishu-app-secret", "wecom-bot-secret"]) expect(secretValue(weixin, id), id).toBe(TOMBSTONE);
   });
 
   it("leak: a configured secret the stack does not use goes nowhere, and a tombstone is still a Pulumi secret", () => {
     // The baseline config holds a Feishu secret while the bridge is Telegram: it must not be uploaded.
     for (const inputs of base.sent.values()) expect(JSON.stringify(inputs)).not.toContain(FAKE_SECRETS.feishuAppSecret);
+    for (const inputs of base.sent.values()) expect(JSON.stringify(inputs)).not.toContain(FAKE_SECRETS.wecomBotSecret);
     const unused = one(base.plan, SECRET_TYPE, "secrets-feishu-app-secret");
     expect(unused.secretInputs).toContain("properties.value");
     expect(JSON.stringify(base.plan)).not.toContain(TOMBSTONE);

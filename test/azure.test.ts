@@ -113,7 +113,7 @@ describe("Azure: secrets", () => {
 
   it("keeps one secret per vault slot, each value a Pulumi secret (unused slots: azure-lifecycle.test.ts)", () => {
     const secrets = byType(plan, "azure-native:keyvault:Secret");
-    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["feishu-app-secret", "host-config", "provider-api-key", "runtime-token", "telegram-bot-token"]);
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["feishu-app-secret", "host-config", "provider-api-key", "runtime-token", "telegram-bot-token", "wecom-bot-secret"]);
     for (const s of secrets) {
       expect(get(s.inputs, "properties.value")).toBe("[secret]");
       expect(s.secretInputs).toContain("properties.value");

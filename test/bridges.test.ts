@@ -6,15 +6,27 @@
  * proves they refuse what upstream refuses, so a mismatch like the one they were built for (env names the
  * bridge reads but its validator does not, an app id the SDK drops) fails here before any boot.
  */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FEISHU_APP_ID_PATTERN } from "../bridges/feishu";
-import { findBridge } from "../bridges/registry";
+import { bridges, findBridge } from "../bridges/registry";
 import { ENV_FILE_CONFIG_DIR } from "../host/delivery";
 import { buildConfigFiles } from "../host/host-payload";
 import { CONFIG_FILES, RUNTIME_URL, WORKSPACE_DIR } from "../host/model";
 import { bridgeStateDir } from "../host/units";
 import { loadSpec } from "../contract";
-import { envFileOf, fakeSecretValues, fixtureBridgeConfig, larkSdkFixtureVerdict, runFixtureValidator, runValidatorScript } from "./support/bridge-fixtures";
+import {
+  BRIDGE_INTEGRATIONS,
+  envFileOf,
+  fakeSecretValues,
+  fixtureBridgeConfig,
+  fixtureConfigVerdict,
+  larkSdkFixtureVerdict,
+  runFixtureValidator,
+  runValidatorScript,
+  upstreamValidatorKind,
+} from "./support/bridge-fixtures";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
 const TOKEN = "bridgesTestRuntimeToken0123456789abcdefABCDEF";
@@ -191,5 +203,150 @@ describe("the validator fixtures refuse what upstream's validators refuse", () =
     const { bridgeEnv: tg } = telegram();
     await expect(fixtureBridgeConfig("telegram-bridge", without(tg, "TELEGRAM_BOT_TOKEN"))).rejects.toThrow("TELEGRAM_BOT_TOKEN is required");
     await expect(fixtureBridgeConfig("telegram-bridge", without(tg, "CODEWHALE_RUNTIME_TOKEN"))).rejects.toThrow("CODEWHALE_RUNTIME_TOKEN or DEEPSEEK_RUNTIME_TOKEN is required");
+  });
+});
+
+describe("the WeCom bridge reads what the program writes", () => {
+  const bridge = findBridge("wecom")!;
+  const wecom = (over: Record<string, unknown> = {}) => rendered({ bridge: "wecom", ...over });
+
+  it("has no scripts/validate-config.mjs upstream: its check is the library's validateBridgeConfig of the bridge file", async () => {
+    expect(upstreamValidatorKind(bridge.integrationDir)).toBe("library");
+  });
+
+  it.each(variants)("%s: the library validator passes the bridge file, seeing the same pairing state", async (_what, overrides) => {
+    const { spec, bridgeEnv, runtimeEnv } = wecom(overrides);
+    const v = await fixtureConfigVerdict(bridge.integrationDir, { bridgeEnv, runtimeEnv }, WORKSPACE_DIR);
+    expect({ status: v.status, errors: v.errors }).toEqual({ status: 0, errors: [] });
+    expect(v.warnings).toEqual(spec.chat.allowlist.length > 0 ? [] : [spec.chat.allowUnlisted ? "pairing_mode_open" : "not_paired"]);
+  });
+
+  it.each(variants)("%s: the bridge resolves the stack's settings from its env file", async (_what, overrides) => {
+    const { spec, bridgeEnv } = wecom(overrides);
+    expect(await fixtureBridgeConfig(bridge.integrationDir, bridgeEnv)).toMatchObject({
+      botId: spec.bridgeValues.wecomBotId,
+      botSecret: FAKE_SECRETS.wecomBotSecret,
+      runtimeUrl: RUNTIME_URL,
+      runtimeToken: TOKEN,
+      workspace: WORKSPACE_DIR,
+      model: spec.model,
+      allowlist: spec.chat.allowlist,
+      allowUnlisted: spec.chat.allowUnlisted,
+      threadMapPath: `${bridgeStateDir(bridge)}/thread-map.json`,
+    });
+  });
+
+  it("refuses to start without the bot id, the secret or the token under its CODEWHALE_ name (the legacy name does not count)", async () => {
+    const { bridgeEnv } = wecom({ chatAllowlist: ["zhangsan"] });
+    await expect(fixtureBridgeConfig(bridge.integrationDir, without(bridgeEnv, "WECOM_BOT_ID"))).rejects.toThrow("WECOM_BOT_ID is required");
+    await expect(fixtureBridgeConfig(bridge.integrationDir, without(bridgeEnv, "WECOM_BOT_SECRET"))).rejects.toThrow("WECOM_BOT_SECRET is required");
+    const legacyOnly = withValue(without(bridgeEnv, "CODEWHALE_RUNTIME_TOKEN"), "DEEPSEEK_RUNTIME_TOKEN", TOKEN);
+    await expect(fixtureBridgeConfig(bridge.integrationDir, legacyOnly)).rejects.toThrow("CODEWHALE_RUNTIME_TOKEN is required");
+    const v = await fixtureConfigVerdict(bridge.integrationDir, { bridgeEnv: legacyOnly, runtimeEnv: "" }, WORKSPACE_DIR);
+    expect({ status: v.status, errors: v.errors }).toEqual({ status: 1, errors: ["missing_runtime_token"] });
+  });
+
+  // Neither upstream nor the SDK checks the id's format; the validator refuses placeholders, and so does the config.
+  const ids: [string, boolean][] = [
+    ["aibAbCdEf0123456789", true],
+    ["wb-0123456789abcdef", true],
+    ["wb-xxxxxxxxxxxxxxxx", false],
+    ["replace-with-bot-id", false],
+    ["changeme", false],
+    ["your-bot-id", false],
+    ["abc", false],
+    ["aib 0123", false],
+    ["aib0123\n", false],
+  ];
+  it.each(ids)("bot id %j: the config accepts it: %s; the validator never accepts what the config refuses as a placeholder", async (id, ok) => {
+    const accepted = (() => {
+      try {
+        loadSpec(rawConfig({ bridge: "wecom", wecomBotId: id }));
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(accepted).toBe(ok);
+    const { bridgeEnv } = wecom();
+    const v = await fixtureConfigVerdict(bridge.integrationDir, { bridgeEnv: withValue(bridgeEnv, "WECOM_BOT_ID", id), runtimeEnv: "" }, WORKSPACE_DIR);
+    if (v.errors.includes("placeholder_value")) expect(accepted, "a placeholder to upstream's validator").toBe(false);
+  });
+
+  it("a bad bot id is refused before anything is registered, naming the key and the fix", () => {
+    const err = (() => {
+      try {
+        loadSpec(rawConfig({ bridge: "wecom", wecomBotId: "wb-xxxxxxxxxxxxxxxx" }));
+      } catch (e) {
+        return String(e);
+      }
+      return "";
+    })();
+    expect(err).toContain("codewhale-remote:wecomBotId");
+    expect(err).toContain("pulumi config set wecomBotId");
+    const missing = (() => {
+      try {
+        loadSpec(rawConfig({ bridge: "wecom", wecomBotId: undefined, wecomBotSecret: undefined }));
+      } catch (e) {
+        return String(e);
+      }
+      return "";
+    })();
+    expect(missing).toContain("codewhale-remote:wecomBotId");
+    expect(missing).toContain("codewhale-remote:wecomBotSecret");
+  });
+});
+
+describe("the Weixin bridge reads what the program writes", () => {
+  const bridge = findBridge("weixin")!;
+  const weixin = (over: Record<string, unknown> = {}) => rendered({ bridge: "weixin", ...over });
+
+  it("has no validator upstream (no script, no validateBridgeConfig): only its start-up judges the env file", async () => {
+    expect(upstreamValidatorKind(bridge.integrationDir)).toBe("none");
+  });
+
+  it.each(variants)("%s: the bridge resolves the stack's settings, its login kept in its own state dir", async (_what, overrides) => {
+    const { spec, bridgeEnv } = weixin(overrides);
+    expect(await fixtureBridgeConfig(bridge.integrationDir, bridgeEnv)).toMatchObject({
+      runtimeUrl: RUNTIME_URL,
+      runtimeToken: TOKEN,
+      workspace: WORKSPACE_DIR,
+      model: spec.model,
+      allowlist: spec.chat.allowlist,
+      allowUnlisted: spec.chat.allowUnlisted,
+      stateDir: bridgeStateDir(bridge),
+      threadMapPath: `${bridgeStateDir(bridge)}/thread-map.json`,
+    });
+  });
+
+  it("refuses to start without a runtime token, as upstream says it", async () => {
+    const { bridgeEnv } = weixin();
+    await expect(fixtureBridgeConfig(bridge.integrationDir, without(bridgeEnv, "CODEWHALE_RUNTIME_TOKEN"))).rejects.toThrow("Missing required env: one of CODEWHALE_RUNTIME_TOKEN, DEEPSEEK_RUNTIME_TOKEN");
+  });
+
+  it("needs no credential: no secret, no required key; a stack without any bridge credential plans", () => {
+    expect({ secrets: bridge.secrets, keys: bridge.plainKeys }).toEqual({ secrets: [], keys: [] });
+    const { spec } = loadSpec(rawConfig({ bridge: "weixin", telegramBotToken: undefined, feishuAppSecret: undefined, wecomBotSecret: undefined }));
+    expect([...spec.secrets.keys()]).toEqual(["provider-api-key"]);
+  });
+
+  it("says how to see the QR login: the admin's SSH command, the journal of its unit", () => {
+    const steps = bridge.pairingSteps({ ssh: "ssh azureuser@203.0.113.9", unit: bridge.unitName }).join("\n");
+    expect(steps).toContain("ssh azureuser@203.0.113.9 sudo journalctl -u codewhale-weixin-bridge -f");
+    expect(steps).toMatch(/QR/);
+  });
+});
+
+describe("every bridge row agrees with its upstream folder (the fixture of it)", () => {
+  it.each(bridges.map((b) => [b.id, b] as const))("%s: npm is needed exactly when the folder has a lock file and dependencies", (_id, b) => {
+    const dir = path.join(BRIDGE_INTEGRATIONS, b.integrationDir);
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    expect(b.npmDependencies).toBe(existsSync(path.join(dir, "package-lock.json")) && Object.keys(pkg.dependencies ?? {}).length > 0);
+  });
+
+  it.each(bridges.map((b) => [b.id, b] as const))("%s: the env file names the runtime token as the bridge reads it", async (_id, b) => {
+    const { bridgeEnv } = rendered({ bridge: b.id });
+    for (const name of b.runtimeTokenEnv) expect(bridgeEnv).toContain(`\n${name}=${TOKEN}\n`);
+    expect(await fixtureBridgeConfig(b.integrationDir, bridgeEnv)).toMatchObject({ runtimeToken: TOKEN });
   });
 });

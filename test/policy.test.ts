@@ -365,6 +365,7 @@ describe("the secret scanner on the real Lighthouse bootstrap", () => {
       ["provider-api-key", FAKE_SECRETS.providerApiKey],
       ["telegram-bot-token", FAKE_SECRETS.telegramBotToken],
       ["feishu-app-secret", FAKE_SECRETS.feishuAppSecret],
+      ["wecom-bot-secret", FAKE_SECRETS.wecomBotSecret],
     ]);
     const filled = fillSecrets(withPlaceholders, values);
     const found = await findSecretLookingValues(filled, "bootstrap.sh");

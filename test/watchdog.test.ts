@@ -17,14 +17,15 @@ import { ROLLBACK_UNIT, UPGRADE_GATE_SECONDS, UPGRADE_GATE_UNIT, WATCHDOG_CONFIG
 import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { packedFiles } from "./support/packed-files";
-import { rawConfig } from "./support/stack";
+import { bridges } from "../bridges/registry";
+import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
 interface WatchdogModule {
   DEFAULTS: Record<string, number>;
   settingsFrom(env: Record<string, string | undefined>): Record<string, number>;
   backoffSeconds(count: number, s: Record<string, number>): number;
   decide(prev: object, obs: object, now: number, s: Record<string, number>, cfg: object): { state: Record<string, unknown>; restarts: { unit: string; why: string }[]; alerts: { key: string; text: string }[]; logs: string[] };
-  establishedSockets(uid: number, exceptPort: number, tables: string[]): number;
+  establishedSockets(uid: number, exceptPort: number | null, tables: string[]): number;
   sendAlert(cfg: object, env: Record<string, string>, text: string, timeoutMs: number, log: (m: string) => void): Promise<boolean>;
   redactor(secrets: string[]): (t: string) => string;
 }
@@ -153,6 +154,18 @@ describe("the watchdog's view of a WebSocket bridge: its established TCP connect
     expect(wd.establishedSockets(997, 7878, [file])).toBe(1);
     expect(wd.establishedSockets(995, 7878, [file])).toBe(0);
   });
+
+  it("any-connection (a long-poll bridge that serves one turn at a time): the runtime's event stream counts too", () => {
+    // Serving a turn: no poll open, only the stream from the runtime (and a closing poll socket).
+    const inTurn = table([
+      "   0: 0100007F:9C40 0100007F:1EC6 01 00000000:00000000 00:00000000 00000000   997        0 1 1",
+      "   1: 0A00000F:9C43 5DB8D822:01BB 06 00000000:00000000 00:00000000 00000000   997        0 4 1",
+    ]);
+    expect(wd.establishedSockets(997, null, [inTurn]), "serving a turn").toBe(1);
+    expect(wd.establishedSockets(997, 7878, [inTurn]), "the connection kind would call it stuck").toBe(0);
+    const idle = table(["   1: 0A00000F:9C43 5DB8D822:01BB 06 00000000:00000000 00:00000000 00000000   997        0 4 1"]);
+    expect(wd.establishedSockets(997, null, [idle]), "neither polling nor in a turn").toBe(0);
+  });
 });
 
 describe("alerts through the platform's API (fake platform)", () => {
@@ -191,6 +204,14 @@ describe("alerts through the platform's API (fake platform)", () => {
     expect(logs.at(-1)).toMatch(/no allowlisted chat/);
   });
 
+  it("is off for a bridge whose platform cannot write to the owner: logged with the reason, nothing sent", async () => {
+    const n = fake.sent.length;
+    const env = { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: fake.url, TELEGRAM_CHAT_ALLOWLIST: "111" };
+    expect(await wd.sendAlert({ platform: null, alertsOff: "the platform has no send API" }, env, "host: restarted x", 5000, log)).toBe(false);
+    expect(fake.sent.length).toBe(n);
+    expect(logs.at(-1)).toBe("alert not sent (alerts are off for this bridge: the platform has no send API): host: restarted x");
+  });
+
   it("fails loudly on refused credentials, and neither the error nor the log carries the secret", async () => {
     const wrong = "999999999:AAHwrongTokenForTheWatchdogTest01234567";
     const err = await wd.sendAlert({ platform: "telegram", allowlistEnv: "A" }, { TELEGRAM_BOT_TOKEN: wrong, TELEGRAM_API_BASE: fake.url, A: "1" }, "x", 5000, log).catch((e: Error) => e);
@@ -220,6 +241,16 @@ describe("the watchdog on the host payload", () => {
     const config = JSON.parse(p.files.find((f) => f.path === WATCHDOG_CONFIG)!.content) as { units: string[]; bridgeUnit: string };
     expect(config.units).toEqual(p.units.filter((u) => u.endsWith(".service")));
     expect(config.units).toContain(config.bridgeUnit);
+  });
+
+  it.each(bridges.map((b) => [b.id, b] as const))("%s: the watch the row declares, alerts off with the row's reason, secret env names only", (id, bridge) => {
+    const p = buildHostPayload(spec({ bridge: id }), { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "ubuntu", unattendedUpgrades: true });
+    const text = p.files.find((f) => f.path === WATCHDOG_CONFIG)!.content;
+    const config = JSON.parse(text) as Record<string, unknown>;
+    const alerts = bridge.watch.platform === null ? { alertsOff: bridge.watch.alertsOff } : { allowlistEnv: bridge.watch.allowlistEnv };
+    expect(config).toMatchObject({ liveness: bridge.watch.liveness, platform: bridge.watch.platform, ...alerts, secretEnv: bridge.secrets.flatMap((s) => s.env) });
+    expect(Object.keys(config)).not.toContain(bridge.watch.platform === null ? "allowlistEnv" : "alertsOff");
+    for (const v of Object.values(FAKE_SECRETS)) expect(text).not.toContain(v);
   });
 });
 

@@ -2,9 +2,11 @@
 // codewhale-watchdog: one check of the CodeWhale host, run as root by codewhale-watchdog.service on a timer.
 // End to end, not "is the process alive": the runtime must answer /health on loopback, and the bridge must
 // show that it still receives (Telegram: no updates left waiting at the Bot API; WebSocket bridges: an open
-// connection to the platform). What stays stuck for stuckSeconds is restarted, with back-off; every action is
-// one line in the journal. The owner hears about restarts, failed or crash-looping units and a full disk in
-// the chat app (the allowlisted chats), de-duplicated and rate-limited.
+// connection to the platform; long-poll bridges that serve one turn at a time: an open connection at all).
+// What stays stuck for stuckSeconds is restarted, with back-off; every action is one line in the journal. The
+// owner hears about restarts, failed or crash-looping units and a full disk in the chat app (the allowlisted
+// chats), de-duplicated and rate-limited, where the platform lets the host write to them (a bridge row may turn
+// alerts off and say why; they are journal lines then).
 // Built-ins only (the host has the distribution's nodejs and no npm packages; node:http rather than fetch,
 // which warns "experimental" on Node 18). Secrets (bot token, app secret) come from the bridge's env file
 // through systemd's EnvironmentFile=; they go only into request URLs/bodies, never into argv or a log line
@@ -217,7 +219,7 @@ export const PLATFORMS = {
   },
 };
 
-/** ESTABLISHED TCP sockets of a uid, except those to `exceptPort` (the runtime): /proc/net/tcp{,6}. */
+/** ESTABLISHED TCP sockets of a uid, except those to `exceptPort` (the runtime; null: none excepted): /proc/net/tcp{,6}. */
 export function establishedSockets(uid, exceptPort, tables = ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
   let n = 0;
   for (const file of tables) {
@@ -285,6 +287,10 @@ async function observeServices(cfg, env, s, log) {
   } else if (cfg.liveness === 'connection') {
     const n = establishedSockets(uidOf(cfg.bridgeUser), cfg.runtimePort);
     checks.push({ unit: cfg.bridgeUnit, ok: n > 0, why: n > 0 ? '' : 'no open connection to the platform (not receiving)' });
+  } else if (cfg.liveness === 'any-connection') {
+    // The poll's connection while it waits, the runtime's event stream while it serves a turn: one of them is open.
+    const n = establishedSockets(uidOf(cfg.bridgeUser), null);
+    checks.push({ unit: cfg.bridgeUnit, ok: n > 0, why: n > 0 ? '' : 'no open connection, neither polling the platform nor serving a turn' });
   }
   const disks = [];
   for (const p of cfg.disks) {
@@ -361,8 +367,12 @@ function writeState(file, state) {
   fs.renameSync(`${file}.tmp`, file);
 }
 
-/** Sends `text` to the allowlisted chats; off (logged) when the allowlist is empty. */
+/** Sends `text` to the allowlisted chats; off (logged) when the allowlist is empty or the bridge has no alert platform. */
 export async function sendAlert(cfg, env, text, timeoutMs, log) {
+  if (!cfg.platform) {
+    log(`alert not sent (alerts are off for this bridge: ${cfg.alertsOff || 'no platform'}): ${text}`);
+    return false;
+  }
   const chats = (env[cfg.allowlistEnv] || '').split(',').map((c) => c.trim()).filter(Boolean);
   if (chats.length === 0) {
     log(`alert not sent (no allowlisted chat): ${text}`);
@@ -379,7 +389,7 @@ async function main() {
   const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const env = process.env;
   cfg.stateDir = env.STATE_DIRECTORY || cfg.stateDir;
-  redact = redactor(secretValues(env, PLATFORMS[cfg.platform].secrets));
+  redact = redactor(secretValues(env, [...(cfg.secretEnv || []), ...(cfg.platform ? PLATFORMS[cfg.platform].secrets : [])]));
   const log = (m) => process.stdout.write(`${redact(m)}\n`);
   const s = settingsFrom(env);
   const look = (unit) => `ssh to the host, then: sudo systemctl status ${unit}; sudo journalctl -u ${unit} -n 50`;

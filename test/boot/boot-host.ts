@@ -16,7 +16,7 @@ import { HEALTH_CHECK_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_TIMER, WATCHDOG_UNIT, br
 import type { InstallSources } from "./fixtures";
 import { NetworkNamespace } from "./netns";
 import { Container, type ExecResult, type FileSpec } from "./nspawn";
-import { FIXTURE_RELEASES, FIXTURE_REPO, type BootPayload } from "./payloads";
+import { FAKE_PLATFORM_ENV, FIXTURE_RELEASES, FIXTURE_REPO, type BootPayload } from "./payloads";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const FAKE_AZURE_CLI = path.join(REPO_ROOT, "test", "fixtures", "fake-azure-metadata-cli.ts");
@@ -107,17 +107,17 @@ export async function bootHost(p: BootPayload, baseRoot: string, sources: Instal
         ),
     ];
     // The chat platform: a fake on the container's loopback, with the stack's credentials; a test-only env file
-    // (read after bridge.env, so it wins) points the bridge and the watchdog at it, as TELEGRAM_API_BASE or
-    // FEISHU_DOMAIN, the names upstream's bridges read.
+    // (read after bridge.env, so it wins) points the bridge and the watchdog at it (FAKE_PLATFORM_ENV).
     const credsFile = path.join(tmp, "platform-credentials.json");
     const feishuSecret = p.secretValues.get("feishu-app-secret");
     const telegramToken = p.secretValues.get("telegram-bot-token");
-    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.bridgeValues.feishuAppId, feishuAppSecret: feishuSecret }), { mode: 0o600 });
+    const wecomBotSecret = p.secretValues.get("wecom-bot-secret");
+    fs.writeFileSync(credsFile, JSON.stringify({ telegramToken, feishuAppId: p.spec.bridgeValues.feishuAppId, feishuAppSecret: feishuSecret, wecomBotId: p.spec.bridgeValues.wecomBotId, wecomBotSecret }), { mode: 0o600 });
     const platformUrl = (await ns.start([process.execPath, "--import", "tsx", FAKE_PLATFORM_CLI, "--host", "127.0.0.1", "--port", "0", "--credentials-file", credsFile], {
       ready: /listening on (http:\/\/\S+)/,
       cwd: REPO_ROOT,
     }))[1]!;
-    const platformEnv: Record<string, string> = p.spec.bridge.watch.platform === "telegram" ? { TELEGRAM_API_BASE: platformUrl } : { FEISHU_DOMAIN: platformUrl };
+    const platformEnv = FAKE_PLATFORM_ENV[p.spec.bridge.id]!(platformUrl);
     const dropIn = `[Service]\nEnvironmentFile=${PLATFORM_ENV_FILE}\n`;
     files.push(
       { path: PLATFORM_ENV_FILE, mode: 0o600, content: Object.entries(platformEnv).map(([k, v]) => `${k}=${v}\n`).join("") },
@@ -183,7 +183,9 @@ async function addAdminUser(c: Container, user: string, publicKey: string | unde
     [
       `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${user}`,
       ...(publicKey ? [`install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh`, `printf '%s\\n' ${key} | install -m 0600 -o ${user} -g ${user} /dev/stdin /home/${user}/.ssh/authorized_keys`] : []),
-      `printf '%s ALL=(ALL) NOPASSWD:ALL\\n' ${user} | install -m 0440 /dev/stdin /etc/sudoers.d/90-cloud-init-users`,
+      // Passwordless sudo, as the image's login user (Lighthouse) and Azure's provisioned admin have it: the
+      // pairing steps run `sudo journalctl` over SSH.
+      `printf '%s ALL=(ALL) NOPASSWD:ALL\\n' ${user} | install -m 0440 /dev/stdin /etc/sudoers.d/90-boot-test-admin`,
       `install -d -m 0700 /root/.ssh`,
       `ssh-keygen -y -f ${ADMIN_KEY} | install -m 0600 /dev/stdin /root/.ssh/authorized_keys`,
     ].join(" && "),

@@ -18,6 +18,7 @@ import { LIGHTHOUSE_SSH_USER } from "../../components/lighthouse/ssh-user";
 import { cloudTargets } from "../../components/targets";
 import { loadSpec } from "../../contract";
 import { RUNTIME_TOKEN_SECRET, type StackSpec } from "../../config/spec";
+import { bridgeIds } from "../../bridges/registry";
 import type { AzureSettings } from "../../components/azure/settings";
 import { rawConfig } from "../support/stack";
 
@@ -27,6 +28,32 @@ import { rawConfig } from "../support/stack";
  */
 export type Flavour = "azure" | "shell" | "ssh";
 export const FLAVOURS: readonly Flavour[] = ["azure", "shell"];
+
+/**
+ * The hosts the boot test boots. Telegram and Feishu boot on both flavours; each later bridge boots once, on the
+ * flavour that exercises what is new about it, so a bridge adds one host, not two: WeCom's secret travels through
+ * Key Vault (azure), Weixin has no secret and keeps a login on the host across the shell flavour's re-runs,
+ * manual install and upgrade gate (shell).
+ */
+export const BOOT_CASES: readonly { readonly flavour: Flavour; readonly bridge: string }[] = [
+  ...FLAVOURS.flatMap((flavour) => ["telegram", "feishu"].map((bridge) => ({ flavour, bridge }))),
+  { flavour: "azure", bridge: "wecom" },
+  { flavour: "shell", bridge: "weixin" },
+];
+const unbooted = bridgeIds.filter((id) => !BOOT_CASES.some((c) => c.bridge === id));
+if (unbooted.length > 0) throw new Error(`boot test: no host boots bridge ${unbooted.join(", ")}; add it to BOOT_CASES`);
+
+/**
+ * Test-only: the env that points a bridge (and the watchdog) at the fake platform instead of the real one, by
+ * bridge: the names upstream's bridges read where they have one (TELEGRAM_API_BASE, FEISHU_DOMAIN), else the
+ * fixture's own knob (the WeCom SDK's built-in WebSocket URL, Weixin's constant login host; see the fixtures).
+ */
+export const FAKE_PLATFORM_ENV: Readonly<Record<string, (platformUrl: string) => Record<string, string>>> = {
+  telegram: (url) => ({ TELEGRAM_API_BASE: url }),
+  feishu: (url) => ({ FEISHU_DOMAIN: url }),
+  wecom: (url) => ({ CODEWHALE_FIXTURE_WECOM_WS_URL: `${url}/fixture-wecom` }),
+  weixin: (url) => ({ CODEWHALE_FIXTURE_ILINK_LOGIN_BASE: url }),
+};
 
 /** Where the test puts its fixtures inside the container; the stack config points the installer here. */
 export const FIXTURE_ROOT = "/srv/codewhale-boot-fixtures";

@@ -1,5 +1,5 @@
 // Shell flavour (Lighthouse, manual installs): the idempotent bootstrap, run as root on a booted host.
-import { bridgeIds } from "../../bridges/registry";
+import { BOOT_CASES } from "./payloads";
 import { describeBootCase } from "./suite";
 
-for (const bridge of bridgeIds) describeBootCase("shell", bridge);
+for (const { bridge } of BOOT_CASES.filter((c) => c.flavour === "shell")) describeBootCase("shell", bridge);

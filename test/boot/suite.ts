@@ -26,6 +26,9 @@ import { renderConfigFile } from "../../host/render-shell";
 import { bridgeStateDir, bridgeUnitName, DATA_UNIT, HEALTH_CHECK_UNIT, ROLLBACK_UNIT, RUNTIME_UNIT, UPGRADE_GATE_UNIT, WATCHDOG_UNIT } from "../../host/units";
 import { ADMIN_KEY, bootHost, HEALTH_URL, HOST_ENDPOINT_ADDRESSES, rerunCloudConfig, runBootstrap, waitHealthy, type BootedHost } from "./boot-host";
 import { runEscapeAttacks, undoAgentSabotage, type Verdicts } from "./escape";
+import { findBridge } from "../../bridges/registry";
+import { upstreamValidatorKind } from "../support/bridge-fixtures";
+import { QR_LOGIN_BRIDGES, scanFirstStartQr } from "./qr-login";
 import { describeWatchdog } from "./watchdog";
 import { describeOps } from "./ops";
 import { describeUpgradeGate } from "./upgrade";
@@ -53,6 +56,8 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       const p = await renderBootPayload(flavour, bridge, inject("bootSources").commit, readFileSync(`${adminKey}.pub`, "utf8").trim());
       h = await bootHost(p, inject("bootRoot"), inject("bootSources"), adminKey);
       process.stdout.write(`[boot] ${name}: container start -> ${HEALTH_URL} answered in ${fmtMs(h.bootToHealthyMs)}\n`);
+      // The owner's first step for such a bridge: nothing below can pass before it (the bridge is not logged in).
+      if (QR_LOGIN_BRIDGES.has(bridge)) await scanFirstStartQr(h);
       report({ bootToHealthyMs: h.bootToHealthyMs });
     });
     afterAll(async () => {
@@ -183,11 +188,39 @@ export function describeBootCase(flavour: Flavour, bridge: string): void {
       }
     });
 
-    it("passes the bridge's own scripts/validate-config.mjs, run on the env files as upstream's README says", async () => {
+    const validator = upstreamValidatorKind(findBridge(bridge)!.integrationDir);
+    it.runIf(validator === "script")("passes the bridge's own scripts/validate-config.mjs, run on the env files as upstream's README says", async () => {
       const file = (name: string) => `${h.p.payload.configDir}/${name}`;
       const args = ["--env", file(CONFIG_FILES.bridge), "--runtime-env", file(CONFIG_FILES.runtime), "--workspace-root", WORKSPACE_DIR, "--check-filesystem", "--json"];
       const r = await h.c.exec(["node", "scripts/validate-config.mjs", ...args], { cwd: `${INSTALL_ROOT}/current/src/integrations/${h.p.spec.bridge.integrationDir}` });
       expect({ code: r.code, errors: (JSON.parse(r.stdout || "{}") as { errors?: unknown }).errors }, r.stdout + r.stderr).toEqual({ code: 0, errors: [] });
+    });
+
+    // A bridge with no script (WeCom) ships its check as a library function of the bridge file alone.
+    it.runIf(validator === "library")("passes the bridge's own validateBridgeConfig (src/lib.mjs), run on the host's bridge file", async () => {
+      const script = `import { readFileSync } from "node:fs"; import { parseEnvText } from "../bridge-core/src/lib.mjs"; import { validateBridgeConfig } from "./src/lib.mjs"; const r = validateBridgeConfig(parseEnvText(readFileSync(process.argv[1], "utf8"))); process.stdout.write(JSON.stringify(r)); process.exit(r.ok ? 0 : 1);`;
+      const r = await h.c.exec(["node", "--input-type=module", "-e", script, `${h.p.payload.configDir}/${CONFIG_FILES.bridge}`], { cwd: `${INSTALL_ROOT}/current/src/integrations/${h.p.spec.bridge.integrationDir}` });
+      expect({ code: r.code, errors: (JSON.parse(r.stdout || "{}") as { errors?: unknown }).errors }, r.stdout + r.stderr).toEqual({ code: 0, errors: [] });
+    });
+
+    it.runIf(QR_LOGIN_BRIDGES.has(bridge))("keeps the QR login in the bridge's state dir, its user's only, and resumes it after a restart without a new code", async () => {
+      const file = `${bridgeStateDir(h.p.spec.bridge)}/account.json`;
+      expect(await fileMeta(h.c, file)).toEqual({ mode: "600", owner: BRIDGE_USER, group: BRIDGE_USER, type: "regular file" });
+      const state = async () => JSON.parse((await h.c.exec(["curl", "-fsS", "-m", "5", `${h.platformUrl}/fixture/state`], { check: true })).stdout) as { weixinCodes: string[]; weixinToken: string };
+      const { weixinCodes, weixinToken } = await state();
+      expect(weixinCodes, "one QR code, scanned once").toHaveLength(1);
+      // The bot token (a secret the config never held) is in the login file only: not in the journal, nowhere else.
+      expect(filesContaining(h.c, [weixinToken])).toEqual([file]);
+      expect((await journalExport(h.c)).includes(weixinToken), "bot token in the journal").toBe(false);
+      const before = await pidOf(bridgeUnit());
+      await h.c.exec(["systemctl", "restart", bridgeUnit()], { check: true });
+      const after = await pidOf(bridgeUnit());
+      expect(after, "a new bridge process").not.toBe(before);
+      const since = async () => (await h.c.exec(["journalctl", "--no-pager", "-o", "cat", `_PID=${after}`])).stdout;
+      await h.c.waitFor(async () => (await since()).includes(" ready: "), 30_000, { what: "the restarted bridge's ready line" });
+      expect(await since()).toContain("Loaded existing bot account");
+      expect(await since()).not.toContain("/fixture-weixin/qr/");
+      expect((await state()).weixinCodes, "no new QR code").toHaveLength(1);
     });
 
     it("keeps every secret out of command lines, the journal and the disk (except the env files)", async () => {

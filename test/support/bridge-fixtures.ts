@@ -5,7 +5,7 @@
  * its env file. The boot test runs the same validators inside the booted host.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -100,6 +100,7 @@ export function runFixtureValidator(integrationDir: string, files: { readonly br
 interface FixtureBridgeLib {
   bridgeConfig(env: Record<string, string>): Record<string, unknown>;
   parseEnvText(text: string): Record<string, string>;
+  validateBridgeConfig?(env: Record<string, string>): ValidatorResult;
 }
 
 async function bridgeLib(integrationDir: string): Promise<FixtureBridgeLib> {
@@ -129,5 +130,45 @@ export async function larkSdkFixtureVerdict(appId: string): Promise<{ state: str
     return { state: client.fixtureState, logged: lines.join("\n") };
   } finally {
     Object.assign(console, original);
+  }
+}
+
+/**
+ * What upstream gives operators to check a bridge's config, as the fixture folder models it: a
+ * `scripts/validate-config.mjs` (telegram, feishu), only a library `validateBridgeConfig(env)` of the bridge's
+ * env (wecom: src/lib.mjs, no script, no runtime file), or nothing (weixin).
+ */
+export function upstreamValidatorKind(integrationDir: string): "script" | "library" | "none" {
+  const dir = path.join(BRIDGE_INTEGRATIONS, integrationDir);
+  if (existsSync(path.join(dir, "scripts", "validate-config.mjs"))) return "script";
+  return /^export function validateBridgeConfig\(/m.test(readFileSync(path.join(dir, "src", "lib.mjs"), "utf8")) ? "library" : "none";
+}
+
+/**
+ * The verdict of upstream's own check on these env files, whichever kind the bridge has; a bridge with none is
+ * judged by its start-up (the settings it resolves must not throw). status 0 means it passes.
+ */
+export async function fixtureConfigVerdict(
+  integrationDir: string,
+  files: { readonly bridgeEnv: string; readonly runtimeEnv: string },
+  workspaceRoot: string,
+): Promise<{ kind: string; status: number | null; errors: string[]; warnings: string[] }> {
+  const kind = upstreamValidatorKind(integrationDir);
+  const codes = (items: readonly ValidatorItem[] | undefined) => (items ?? []).map((i) => i.code).sort();
+  if (kind === "script") {
+    const run = runFixtureValidator(integrationDir, files, workspaceRoot);
+    return { kind, status: run.status, errors: run.result ? codes(run.result.errors) : [`no report: ${run.stderr}`], warnings: codes(run.result?.warnings) };
+  }
+  const lib = await bridgeLib(integrationDir);
+  const env = lib.parseEnvText(files.bridgeEnv);
+  if (kind === "library") {
+    const result = lib.validateBridgeConfig!(env);
+    return { kind, status: result.ok ? 0 : 1, errors: codes(result.errors), warnings: codes(result.warnings) };
+  }
+  try {
+    lib.bridgeConfig(env);
+    return { kind, status: 0, errors: [], warnings: [] };
+  } catch (e) {
+    return { kind, status: 1, errors: [e instanceof Error ? e.message : String(e)], warnings: [] };
   }
 }

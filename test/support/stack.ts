@@ -10,6 +10,7 @@ export const FAKE_SECRETS = {
   providerApiKey: "sk-LEAKCHECK-provider-0123456789abcdef",
   telegramBotToken: "123456789:AAleakcheckTelegramToken0123456789abcd",
   feishuAppSecret: "LeakCheckFeishuSecret0123456789",
+  wecomBotSecret: "LeakCheckWecomSecret0123456789abcdefABCDEF012",
 } as const;
 
 export const DEV_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJwX2hG8bAcD8aPw9xUcSMcK2ZSCwzTPyPmqm9RFvvO test@example";
@@ -22,6 +23,7 @@ export const BASELINE: Readonly<Record<string, unknown>> = {
   sshPublicKey: DEV_KEY,
   sshAllowedCidrs: ["203.0.113.7/32"],
   feishuAppId: "cli_a1b2c3d4e5f6a7b8",
+  wecomBotId: "aibLeakCheckWecomBot01",
   ...FAKE_SECRETS,
 };
 
