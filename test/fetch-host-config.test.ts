@@ -339,6 +339,20 @@ describe("fetch-host-config.mjs: permanent failures", () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
+  it("a last attempt cut short by the deadline gives up with the last real answer, not its own timeout", async () => {
+    // 410 first, then IMDS hangs: the retry after it has only what is left of the deadline, far less than
+    // the request timeout (10 s), and runs out of it.
+    fake.inject("token", { status: 410 }, 1);
+    fake.inject("token", { hang: true }, Infinity);
+
+    const r = await runFetcher({ CODEWHALE_FETCH_DEADLINE_SECONDS: "2.5" });
+
+    expect(r.code).toBe(2);
+    const last = r.stderr.trim().split("\n").at(-1)!;
+    expect(last).toMatch(/gave up after .*GET token -> 410/);
+    expect(last).not.toMatch(/timed out/);
+  });
+
   it("IMDS that never becomes ready exits 2 and says so", async () => {
     fake.inject("token", { status: 410 }, Infinity);
 

@@ -31,7 +31,8 @@ let deadline, reqMs, baseMs, capMs, vault, tokenUrl, token;
 function get(url, headers) {
   const ms = Math.max(1, Math.min(reqMs, deadline - Date.now()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`timed out after ${secs(ms)}`)), ms);
+    // `clipped`: the run's deadline, not the request timeout, cut this request short.
+    const timer = setTimeout(() => done(Object.assign(new Error(`timed out after ${secs(ms)}`), { clipped: ms < reqMs })), ms);
     const done = (err, res) => { clearTimeout(timer); req.destroy(); err ? reject(err) : resolve(res); };
     const req = (url.protocol === 'https:' ? https : http).get(url, { headers }, (res) => {
       let body = '';
@@ -63,13 +64,17 @@ function errCode(body) {
 // returns {value} or {status, body}; a Fail it throws is final, any other
 // throw is a network error or timeout and is retried.
 async function retrying(what, attempt, retryable, hint) {
+  let answered; // the last real answer (an HTTP status)
   for (let n = 1; ; n++) {
     let r;
     try { r = await attempt(); } catch (e) {
       if (e instanceof Fail) throw e;
-      r = { status: e.code || e.message };
+      // A last attempt cut short by the deadline learns nothing: the run gives up with the last real answer
+      // (e.g. IMDS's 410), not "timed out after 0.0s".
+      r = e.clipped && answered ? answered : { status: e.code || e.message };
     }
     if ('value' in r) return r.value;
+    if (typeof r.status === 'number') answered = r;
     const why = `${what} -> ${r.status}${errCode(r.body)}`;
     if (typeof r.status === 'number' && !retryable(r.status)) throw new Fail(`${why}: ${hint(r.status)}`);
     const exp = Math.min(capMs, baseMs * 2 ** (n - 1)), delay = exp / 2 + (Math.random() * exp) / 2;
