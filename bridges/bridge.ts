@@ -3,7 +3,15 @@
  * builder, config loader, cloud targets) reads these fields and never switches on a bridge's name: adding a
  * bridge is one file plus a row in `bridges/registry.ts`.
  */
+import * as path from "node:path";
 import type { PlainKeyRow, SecretKeyRow } from "../config/contract";
+
+/**
+ * The host-side module of a chat platform the watchdog alerts through (bridges/platforms/<name>.mjs): built-ins
+ * only, default export `({ request, json }) => ({ secrets, send, pending? })`. The payload ships it beside the
+ * watchdog, which names no platform itself.
+ */
+export const platformAdapter = (name: string): string => path.join(__dirname, "platforms", `${name}.mjs`);
 
 /** A secret config key of the bridge, and the env vars of the bridge process that receive the value. */
 export interface BridgeSecret extends SecretKeyRow {
@@ -38,7 +46,8 @@ export interface BridgeEnvContext {
  * - liveness "any-connection": the bridge long-polls the platform and serves one message at a time, polling
  *   again only when the turn is over; it holds the poll's connection while it waits and the runtime's event
  *   stream while a turn runs, so no open TCP connection of the bridge's user at all means it does neither.
- * - platform: the API the alerts go through, with the bridge's own credentials (its env file).
+ * - platform: the API the alerts go through, with the bridge's own credentials (its env file); adapter: its
+ *   host-side module (platformAdapter(platform)), which the watchdog loads.
  * - allowlistEnv: the env name of the bridge file whose chats get the alerts.
  * - alertsOff: instead of platform and allowlistEnv, why the host cannot write to the owner through this
  *   bridge's platform (alerts are then only journal lines).
@@ -46,7 +55,8 @@ export interface BridgeEnvContext {
 export type BridgeWatch =
   | {
       readonly liveness: "pending-updates" | "connection" | "any-connection";
-      readonly platform: "telegram" | "feishu";
+      readonly platform: string;
+      readonly adapter: string;
       readonly allowlistEnv: string;
     }
   | {

@@ -2,6 +2,7 @@
  * Spec -> HostPayload. Everything a host needs, independent of the cloud: the cloud contributes only its
  * secret delivery and the names its data disk appears under.
  */
+import { readFileSync } from "node:fs";
 import ipaddr from "ipaddr.js";
 import { stringify as toToml } from "smol-toml";
 import { readAsset } from "./assets";
@@ -42,6 +43,7 @@ import {
   ROLLBACK_UNIT,
   UPGRADE_GATE_UNIT,
   WATCHDOG_CONFIG,
+  CHAT_PLATFORM_MODULE,
   WATCHDOG_TIMER,
   WATCHDOG_UNIT,
   bridgeStateDir,
@@ -412,6 +414,7 @@ export function buildHostPayload(spec: StackSpec, options: HostOptions): HostPay
     unitFile(RUNTIME_UNIT, runtimeUnit(delivery)),
     unitFile(bridgeUnitName(bridge), bridgeUnit(bridge, delivery)),
     script("watchdog.mjs", readAsset("watchdog.mjs")),
+    ...(bridge.watch.platform !== null ? [{ path: CHAT_PLATFORM_MODULE, owner: "root", group: "root", mode: "0644", content: readFileSync(bridge.watch.adapter, "utf8") }] : []),
     { path: WATCHDOG_CONFIG, owner: "root", group: "root", mode: "0644", content: watchdogConfig(bridge, delivery, services) },
     unitFile(WATCHDOG_UNIT, watchdogUnit(delivery)),
     unitFile(WATCHDOG_TIMER, watchdogTimer()),

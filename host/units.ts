@@ -36,6 +36,8 @@ export const WATCHDOG_TIMER = "codewhale-watchdog.timer";
 /** The watchdog's own state (suspicions, back-off, alerts sent): root-only, made by systemd. */
 export const WATCHDOG_STATE_DIR = "/var/lib/codewhale-watchdog";
 export const WATCHDOG_CONFIG = `${LIB_DIR}/watchdog.json`;
+/** Where the bridge row's platform adapter (BridgeWatch.adapter) lies beside the watchdog on the host. */
+export const CHAT_PLATFORM_MODULE = `${LIB_DIR}/chat-platform.mjs`;
 export const UPGRADE_GATE_UNIT = "codewhale-upgrade-gate.service";
 export const ROLLBACK_UNIT = "codewhale-rollback.service";
 /** The upgrade gate's checks once, on demand (the ops verb upgrade-check): no rollback, no alert. */
@@ -288,7 +290,7 @@ export function watchdogConfig(bridge: BridgeDefinition, delivery: SecretDeliver
         bridgeUser: BRIDGE_USER,
         liveness: bridge.watch.liveness,
         platform: bridge.watch.platform,
-        ...(bridge.watch.platform === null ? { alertsOff: bridge.watch.alertsOff } : { allowlistEnv: bridge.watch.allowlistEnv }),
+        ...(bridge.watch.platform === null ? { alertsOff: bridge.watch.alertsOff } : { allowlistEnv: bridge.watch.allowlistEnv, platformModule: CHAT_PLATFORM_MODULE }),
         // Names only: the watchdog keeps these values of its environment (the bridge file) out of every log line.
         secretEnv: bridge.secrets.flatMap((s) => s.env),
         units: watched,

@@ -18,6 +18,7 @@ import { loadSpec } from "../contract";
 import { startFakeChatPlatform, type FakeChatPlatform } from "./fixtures/fake-chat-platform";
 import { packedFiles } from "./support/packed-files";
 import { bridges } from "../bridges/registry";
+import { platformAdapter } from "../bridges/bridge";
 import { FAKE_SECRETS, rawConfig } from "./support/stack";
 
 interface WatchdogModule {
@@ -181,7 +182,7 @@ describe("alerts through the platform's API (fake platform)", () => {
 
   it("Telegram: sendMessage to every allowlisted chat", async () => {
     const env = { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: fake.url, TELEGRAM_CHAT_ALLOWLIST: "111, 222" };
-    expect(await wd.sendAlert({ platform: "telegram", allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" }, env, "host: restarted x", 5000, log)).toBe(true);
+    expect(await wd.sendAlert({ platform: "telegram", platformModule: platformAdapter("telegram"), allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" }, env, "host: restarted x", 5000, log)).toBe(true);
     expect(fake.sent.slice(-2)).toEqual([
       { platform: "telegram", chat: "111", text: "host: restarted x" },
       { platform: "telegram", chat: "222", text: "host: restarted x" },
@@ -190,7 +191,7 @@ describe("alerts through the platform's API (fake platform)", () => {
 
   it("Feishu: a tenant_access_token, then im/v1/messages with the receive_id_type of each id", async () => {
     const env = { FEISHU_APP_ID: "cli_a1b2c3d4e5f6a7b8", FEISHU_APP_SECRET: appSecret, FEISHU_DOMAIN: fake.url, CODEWHALE_CHAT_ALLOWLIST: "oc_abc,ou_def" };
-    expect(await wd.sendAlert({ platform: "feishu", allowlistEnv: "CODEWHALE_CHAT_ALLOWLIST" }, env, "host: disk full", 5000, log)).toBe(true);
+    expect(await wd.sendAlert({ platform: "feishu", platformModule: platformAdapter("feishu"), allowlistEnv: "CODEWHALE_CHAT_ALLOWLIST" }, env, "host: disk full", 5000, log)).toBe(true);
     expect(fake.sent.slice(-2)).toEqual([
       { platform: "feishu", chat: "oc_abc", receiveIdType: "chat_id", text: "host: disk full" },
       { platform: "feishu", chat: "ou_def", receiveIdType: "open_id", text: "host: disk full" },
@@ -199,7 +200,7 @@ describe("alerts through the platform's API (fake platform)", () => {
 
   it("is off when the allowlist is empty (logged, nothing sent)", async () => {
     const n = fake.sent.length;
-    expect(await wd.sendAlert({ platform: "telegram", allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" }, { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: fake.url, TELEGRAM_CHAT_ALLOWLIST: "" }, "x", 5000, log)).toBe(false);
+    expect(await wd.sendAlert({ platform: "telegram", platformModule: platformAdapter("telegram"), allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" }, { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: fake.url, TELEGRAM_CHAT_ALLOWLIST: "" }, "x", 5000, log)).toBe(false);
     expect(fake.sent.length).toBe(n);
     expect(logs.at(-1)).toMatch(/no allowlisted chat/);
   });
@@ -214,10 +215,10 @@ describe("alerts through the platform's API (fake platform)", () => {
 
   it("fails loudly on refused credentials, and neither the error nor the log carries the secret", async () => {
     const wrong = "999999999:AAHwrongTokenForTheWatchdogTest01234567";
-    const err = await wd.sendAlert({ platform: "telegram", allowlistEnv: "A" }, { TELEGRAM_BOT_TOKEN: wrong, TELEGRAM_API_BASE: fake.url, A: "1" }, "x", 5000, log).catch((e: Error) => e);
+    const err = await wd.sendAlert({ platform: "telegram", platformModule: platformAdapter("telegram"), allowlistEnv: "A" }, { TELEGRAM_BOT_TOKEN: wrong, TELEGRAM_API_BASE: fake.url, A: "1" }, "x", 5000, log).catch((e: Error) => e);
     expect(String(err)).toMatch(/sendMessage to 1 answered 401/);
     expect(String(err)).not.toContain(wrong);
-    const down = await wd.sendAlert({ platform: "telegram", allowlistEnv: "A" }, { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: "http://127.0.0.1:9", A: "1" }, "x", 2000, log).catch((e: Error) => e);
+    const down = await wd.sendAlert({ platform: "telegram", platformModule: platformAdapter("telegram"), allowlistEnv: "A" }, { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_BASE: "http://127.0.0.1:9", A: "1" }, "x", 2000, log).catch((e: Error) => e);
     expect(String(down)).toMatch(/ECONNREFUSED/);
     expect(String(down)).not.toContain(token);
     expect(logs.join("\n")).not.toContain(token);
@@ -301,7 +302,7 @@ describe("the watchdog during a rollout's upgrade gate", () => {
     const config = path.join(dir, "watchdog.json");
     const payloadConfig = JSON.parse(buildHostPayload(loadSpec(rawConfig()).spec, { delivery: envFileDelivery(), dataDevices: [], sshLoginUser: "azureuser", unattendedUpgrades: false }).files.find((f) => f.path === WATCHDOG_CONFIG)!.content);
     // Nothing answers on the runtime's port here: a check that ran would see the runtime down.
-    writeFileSync(config, JSON.stringify({ ...payloadConfig, runtimeUrl: "http://127.0.0.1:9", disks: [dir] }));
+    writeFileSync(config, JSON.stringify({ ...payloadConfig, platformModule: platformAdapter("telegram"), runtimeUrl: "http://127.0.0.1:9", disks: [dir] }));
     const r = spawnSync(process.execPath, [SCRIPT, config], {
       encoding: "utf8",
       env: { PATH: `${bin}:${process.env.PATH}`, STATE_DIRECTORY: dir, GATE_STATE: gateState, TELEGRAM_API_BASE: "http://127.0.0.1:9", TELEGRAM_BOT_TOKEN: "1:x" },

@@ -174,50 +174,20 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 1
 
 const json = (text) => { try { return JSON.parse(text); } catch { return undefined; } };
 
-/** The chat platforms' APIs the watchdog uses, by the kind a bridge declares. */
-export const PLATFORMS = {
-  telegram: {
-    base: (env) => (env.TELEGRAM_API_BASE || 'https://api.telegram.org').replace(/\/+$/, ''),
-    secrets: ['TELEGRAM_BOT_TOKEN'],
-    // Bot API getWebhookInfo: pending_update_count, the updates the Bot API holds that no getUpdates has
-    // fetched and confirmed. A bridge that long-polls drains them in seconds; if they stay, it is not receiving.
-    async pending(env, timeoutMs) {
-      const r = await request(`${this.base(env)}/bot${env.TELEGRAM_BOT_TOKEN}/getWebhookInfo`, { method: 'POST', body: {}, timeoutMs });
-      const p = json(r.body);
-      if (r.status !== 200 || p?.ok !== true || typeof p.result?.pending_update_count !== 'number') throw new Error(`getWebhookInfo answered ${r.status}`);
-      return p.result.pending_update_count;
-    },
-    async send(env, chats, text, timeoutMs) {
-      for (const chat of chats) {
-        const r = await request(`${this.base(env)}/bot${env.TELEGRAM_BOT_TOKEN}/sendMessage`, { method: 'POST', body: { chat_id: chat, text, disable_web_page_preview: true }, timeoutMs });
-        if (r.status !== 200 || json(r.body)?.ok !== true) throw new Error(`sendMessage to ${chat} answered ${r.status}`);
-      }
-    },
-  },
-  feishu: {
-    base: (env) => {
-      const d = (env.FEISHU_DOMAIN || 'feishu').trim();
-      return (d.toLowerCase() === 'feishu' ? 'https://open.feishu.cn' : d.toLowerCase() === 'lark' ? 'https://open.larksuite.com' : d).replace(/\/+$/, '');
-    },
-    secrets: ['FEISHU_APP_SECRET'],
-    // Feishu's id prefixes: oc_ chats, ou_ open ids, on_ union ids; anything else is a user id.
-    receiveIdType: (id) => (id.startsWith('oc_') ? 'chat_id' : id.startsWith('ou_') ? 'open_id' : id.startsWith('on_') ? 'union_id' : 'user_id'),
-    async send(env, chats, text, timeoutMs) {
-      const t = await request(`${this.base(env)}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', body: { app_id: env.FEISHU_APP_ID, app_secret: env.FEISHU_APP_SECRET }, timeoutMs });
-      const token = json(t.body);
-      if (t.status !== 200 || token?.code !== 0 || typeof token.tenant_access_token !== 'string') throw new Error(`tenant_access_token answered ${t.status} code ${token?.code}`);
-      for (const chat of chats) {
-        const r = await request(`${this.base(env)}/open-apis/im/v1/messages?receive_id_type=${this.receiveIdType(chat)}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token.tenant_access_token}` },
-          body: { receive_id: chat, msg_type: 'text', content: JSON.stringify({ text }) },
-          timeoutMs,
-        });
-        if (r.status !== 200 || json(r.body)?.code !== 0) throw new Error(`im/v1/messages to ${chat} answered ${r.status} code ${json(r.body)?.code}`);
-      }
-    },
-  },
-};
+/**
+ * The chat platform's API (whether the bridge still receives, how to tell the owner), from the module the bridge
+ * row names (`watch.adapter`, shipped as `cfg.platformModule`): this file knows no platform. null when the
+ * bridge has alerts off.
+ */
+const platforms = new Map();
+export async function platformOf(cfg) {
+  if (!cfg.platform) return null;
+  if (!platforms.has(cfg.platformModule)) {
+    const make = (await import(pathToFileURL(cfg.platformModule).href)).default;
+    platforms.set(cfg.platformModule, make({ request, json }));
+  }
+  return platforms.get(cfg.platformModule);
+}
 
 /** ESTABLISHED TCP sockets of a uid, except those to `exceptPort` (the runtime; null: none excepted): /proc/net/tcp{,6}. */
 export function establishedSockets(uid, exceptPort, tables = ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
@@ -275,7 +245,7 @@ async function observeServices(cfg, env, s, log) {
   } catch (e) {
     checks.push({ unit: cfg.runtimeUnit, ok: false, why: `/health: ${e.message}` });
   }
-  const platform = PLATFORMS[cfg.platform];
+  const platform = await platformOf(cfg);
   if (cfg.liveness === 'pending-updates') {
     try {
       const n = await platform.pending(env, timeoutMs);
@@ -378,7 +348,7 @@ export async function sendAlert(cfg, env, text, timeoutMs, log) {
     log(`alert not sent (no allowlisted chat): ${text}`);
     return false;
   }
-  await PLATFORMS[cfg.platform].send(env, chats, text, timeoutMs);
+  await (await platformOf(cfg)).send(env, chats, text, timeoutMs);
   log(`alert sent to ${chats.length} chat(s): ${text}`);
   return true;
 }
@@ -389,7 +359,7 @@ async function main() {
   const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const env = process.env;
   cfg.stateDir = env.STATE_DIRECTORY || cfg.stateDir;
-  redact = redactor(secretValues(env, [...(cfg.secretEnv || []), ...(cfg.platform ? PLATFORMS[cfg.platform].secrets : [])]));
+  redact = redactor(secretValues(env, [...(cfg.secretEnv || []), ...((await platformOf(cfg))?.secrets ?? [])]));
   const log = (m) => process.stdout.write(`${redact(m)}\n`);
   const s = settingsFrom(env);
   const look = (unit) => `ssh to the host, then: sudo systemctl status ${unit}; sudo journalctl -u ${unit} -n 50`;
