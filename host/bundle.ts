@@ -19,6 +19,8 @@ export interface RunbookFacts {
   readonly secretsParagraph: string;
   /** Cloud-specific day-2 notes. */
   readonly extraSteps?: readonly string[];
+  /** What `npm run ops -- backup-now` does for this target; absent: it takes no backup and says what exists instead. */
+  readonly backupNow?: string;
   /** The values of the payload's late values (`lateValue`), as the cloud reported them. */
   readonly lateValues?: Readonly<Record<string, string>>;
 }
@@ -243,7 +245,7 @@ function runbook(spec: StackSpec, payload: HostPayload, manual: HostPayload, sec
     `- \`logs [unit] [--lines N]\`: the journal of one of this host's units (default: all of them), at most 1000 lines (default 100); secrets of the env files print as [secret], control characters as ?.`,
     `- \`restart\`: restarts \`codewhale-runtime\`, then \`${bridgeUnit}\`.`,
     "- `upgrade-check [--json]`: runs the upgrade gate's health checks now (the runtime answers, the bridge receives) and reports; changes nothing; exit 1 when one fails.",
-    `- \`backup-now\`: ${spec.cloud === "azure" ? "an on-demand backup of the data disk through Azure Backup, run from your machine (`az dataprotection backup-instance adhoc-backup`; the host has no rights on the vault). Without Azure Backup on the stack it says so and exits 2." : "on this target it takes no backup and says what exists instead (exit 2)."}`,
+    `- \`backup-now\`: ${facts.backupNow ?? "on this target it takes no backup and says what exists instead (exit 2)."}`,
     `On the host itself: \`sudo ${OPS_COMMAND} status\`. A key that can run these verbs and nothing else (for a pipeline): a line \`command="${OPS_COMMAND}",restrict <public key>\` in ${facts.sshUser}'s \`~/.ssh/authorized_keys\`; the verbs then come from the SSH command (\`ssh -i <that key> ${facts.sshUser}@${facts.host} status --json\`).${payload.authorizedKeys !== undefined ? " This host's bootstrap writes that file from `sshPublicKey` on every rollout: add the line again after one." : ""}`,
     "",
     "## Manual install (no Pulumi)",

@@ -225,6 +225,8 @@ ${APPLY_COMMAND}
     "cloud-config.yaml": r.cloudConfig,
     "host-config.json": JSON.stringify(JSON.parse(r.manifest), null, 2) + "\n",
     ...commonArtifacts(spec, r.payload, workspace ? AZURE_DATA_DEVICES : [], {
+      backupNow:
+        "an on-demand backup of the data disk through Azure Backup, run from your machine (`az dataprotection backup-instance adhoc-backup`; the host has no rights on the vault). Without Azure Backup on the stack it says so and exits 2.",
       lateValues: { "vault-url": vaultUrl(vault) },
       sshUser,
       host: ip || "<public-ip>",
