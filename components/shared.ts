@@ -41,7 +41,7 @@ export const ALLOWLIST_STEP = "Put that id in the allowlist: pulumi config set -
 export function nextSteps(spec: StackSpec, sshUser: string, host: string, before: readonly string[] = []): string {
   const steps = [
     ...before,
-    `Wait for the host to converge (first boot installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
+    `Wait for the host to converge (the first run installs CodeWhale ${spec.codewhale.version}): ssh ${sshUser}@${host} systemctl is-active codewhale-runtime ${spec.bridge.unitName}`,
     ...spec.bridge.pairingSteps({ ssh: `ssh ${sshUser}@${host}`, unit: spec.bridge.unitName }),
     ALLOWLIST_STEP,
     "Use it: send the bot a task in plain words; tool approvals arrive as messages, answer /allow <id> or /deny <id>; /new starts a thread, /threads lists them.",

@@ -23,6 +23,7 @@ import type { AzureSettings } from "../components/azure/settings";
 import type { StackSpec } from "../config/spec";
 import { loadSpec } from "../contract";
 import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
+import { destroyOutcome, protectedExcludes, unprotectAll } from "./support/lifecycle";
 import { DEV_KEY, FAKE_SECRETS, rawConfig } from "./support/stack";
 
 const STACK = "azure-life";
@@ -46,29 +47,6 @@ async function observe(overrides: Record<string, unknown> = {}): Promise<Observe
   return { plan, sent };
 }
 const secretValue = (o: Observed, id: string) => get(o.sent.get(`${SECRET_TYPE}::secrets-${id}`), "properties.value");
-
-/** DeleteStep.Apply for a destroy of the whole stack: which resources get the provider's Delete call. */
-function destroyOutcome(plan: Plan, excluded: ReadonlySet<string> = new Set()) {
-  const deleted = new Set(plan.resources.filter((r) => !excluded.has(r.urn)).map((r) => r.urn));
-  const refused = plan.resources.filter((r) => deleted.has(r.urn) && r.protect);
-  const providerDeletes = plan.resources.filter((r) => deleted.has(r.urn) && r.custom && !r.retainOnDelete && !(r.deletedWith && deleted.has(r.deletedWith)));
-  const leftInCloud = plan.resources.filter((r) => deleted.has(r.urn) && r.custom && r.retainOnDelete);
-  return { refused, providerDeletes, leftInCloud };
-}
-
-/** getProtectedExcludes: protected resources and everything they transitively depend on. */
-function protectedExcludes(plan: Plan): Set<string> {
-  const index = new Map(plan.resources.map((r) => [r.urn, r]));
-  const kept = new Set<string>();
-  const visit = (urn: string) => {
-    const r = index.get(urn);
-    if (!r || kept.has(urn)) return;
-    kept.add(urn);
-    for (const d of [r.parent, ...r.dependencies, r.deletedWith]) if (d) visit(d);
-  };
-  for (const r of plan.resources) if (r.protect) visit(r.urn);
-  return kept;
-}
 
 /** Paths at which two input objects differ, as dotted paths to the first differing leaf or array. */
 function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
@@ -220,7 +198,7 @@ describe("Azure: the workspace disk outlives the host", () => {
   });
 
   it("after pulumi state unprotect --all, pulumi destroy leaves disk and group in Azure (az group delete removes them)", () => {
-    const unprotected: Plan = { ...base.plan, resources: base.plan.resources.map((r) => ({ ...r, protect: false })) };
+    const unprotected = unprotectAll(base.plan);
     const { refused, providerDeletes, leftInCloud } = destroyOutcome(unprotected);
     expect(refused).toEqual([]);
     expect(providerDeletes.filter((r) => r.type === "azure-native:compute:Disk" || r.name === "workspace-rg")).toEqual([]);

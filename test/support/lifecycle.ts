@@ -2,8 +2,7 @@
  * The Pulumi engine's delete rules over an offline plan (pulumi/pulumi pkg/resource/deploy/step.go
  * DeleteStep.Apply: protect refuses; then retainOnDelete, or a deletedWith resource deleted in the same run,
  * skip the provider's Delete; pkg/cmd/pulumi/operations/destroy.go getProtectedExcludes: --exclude-protected
- * keeps the protected resources and everything they transitively depend on). The same model as
- * test/azure-lifecycle.test.ts, for the tests of other components.
+ * keeps the protected resources and everything they transitively depend on), for the lifecycle tests.
  */
 import type { Plan } from "../../scripts/offline-plan";
 
