@@ -14,7 +14,7 @@ import { SecretStore } from "./secret-store";
 import { SshOnlyFirewall } from "./ssh-only-firewall";
 import { LIGHTHOUSE_SSH_USER } from "./ssh-user";
 import type { LighthouseSettings } from "./settings";
-import { hostKeysCommand, lighthouseDataDevices, publicIpCommand } from "./target";
+import { hostKeysCommand, lighthouseDataDevices, publicIpCommand } from "./commands";
 
 /** Lighthouse display names (instance, template, disk) are at most 60 characters. */
 const MAX_NAME = 60;
