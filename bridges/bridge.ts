@@ -97,6 +97,17 @@ export interface BridgeDefinition {
   env(ctx: BridgeEnvContext): Readonly<Record<string, string>>;
   readonly watch: BridgeWatch;
   /**
+   * Group chats as the bridge serves them:
+   * - "optional": off unless allowGroupChats, and then only with groupPrefix (the bridge reads both);
+   * - "always": the bridge serves allowlisted groups whatever the config says, with a prefix of its own;
+   * - "never": direct chats only.
+   * For "always" and "never" allowGroupChats and groupPrefix do not apply (set, they are refused, with `groupsNote`);
+   * with "always", allowUnlistedChats is refused too: any group could then drive the agent.
+   */
+  readonly groups: "optional" | "always" | "never";
+  /** What the bridge does with groups, for the errors (upstream's behaviour, with its source). */
+  readonly groupsNote?: string;
+  /**
    * Where to create the bot/app, before anything is deployed (the bridge cannot start without its credentials).
    * Console steps only: how the credentials are stored differs by route (Pulumi config or the bundle's
    * fill-secrets helper) and is said by the README, nextSteps and the runbook from `secrets`.

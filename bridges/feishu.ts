@@ -85,6 +85,7 @@ export const feishuBridge: BridgeDefinition = {
   // reconnects by itself (@larksuiteoapi/node-sdk 1.63.1 lib/index.js:85420-85470 pullConnectConfig, then
   // connect); upstream replies with receive_id_type chat_id (src/index.mjs:575-578). Allowlist ids may be chat,
   // open, union or user ids (src/lib.mjs:57-63 isAllowed); the watchdog picks receive_id_type by prefix.
+  groups: "optional",
   watch: { liveness: "connection", platform: "feishu", adapter: platformAdapter("feishu"), allowlistEnv: "CODEWHALE_CHAT_ALLOWLIST" },
   createSteps: [
     "In the Feishu (open.feishu.cn) or Lark (open.larksuite.com) developer console: create a custom app, enable the Bot capability, subscribe to the event im.message.receive_v1 with 'Receive events through persistent connection', grant im:message and im:message:send_as_bot, publish a version; note the app id (cli_...) and the app secret.",

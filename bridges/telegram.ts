@@ -37,6 +37,7 @@ export const telegramBridge: BridgeDefinition = {
   // Upstream long-polls getUpdates (src/index.mjs:123-160) and starts each turn without awaiting it
   // (startPromptTurn), so a healthy bridge leaves no update pending for long; the API base is
   // TELEGRAM_API_BASE (src/index.mjs:49), which the watchdog honours too.
+  groups: "optional",
   watch: { liveness: "pending-updates", platform: "telegram", adapter: platformAdapter("telegram"), allowlistEnv: "TELEGRAM_CHAT_ALLOWLIST" },
   createSteps: ["In Telegram, talk to @BotFather: /newbot, pick a name and a username; it answers with the bot token (123456789:AAH...)."],
   pairingSteps: () => ["With chatAllowlist empty the bot answers any chat with that chat's ids and refuses it: send /status to the bot and note the chat_id it tells you."],

@@ -79,6 +79,8 @@ export const wecomBridge: BridgeDefinition = {
   // over, :383-398: no reconnect) the process stays up with no connection, which this kind sees. Alerts are off:
   // the smart robot sends only over that long connection (aibot_send_msg, :1153), one per bot, and a second one
   // (the watchdog's) would take it over from the bridge; WeCom offers the bot no HTTP send API.
+  groups: "always",
+  groupsNote: "a group message is taken with the fixed prefix /ds when the group's chat id or the sender's user id is allowlisted: index.mjs:127-131, lib.mjs:57-61",
   watch: {
     liveness: "connection",
     platform: null,

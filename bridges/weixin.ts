@@ -45,6 +45,8 @@ export const weixinBridge: BridgeDefinition = {
   // poll. Alerts are off: iLink sends only as a reply in a conversation the user opened (sendmessage carries the
   // context_token of the user's last message, index.mjs:224-248), and its bot token is the bridge's saved login,
   // not a credential the host's config holds.
+  groups: "never",
+  groupsNote: "upstream's README: 仅支持私聊, direct chats only",
   watch: {
     liveness: "any-connection",
     platform: null,

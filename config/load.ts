@@ -307,6 +307,16 @@ function crossChecks(contract: Contract, d: Decoded, raw: RawConfig, opts: LoadO
   if (d.allowGroupChats && d.allowUnlistedChats) {
     add(["allowGroupChats"], "cannot be true together with allowUnlistedChats (any group could then drive the agent; the bridges refuse it too)", "allowUnlistedChats false once paired", "pulumi config set allowUnlistedChats false");
   }
+  if (bridge && bridge.groups !== "optional") {
+    // The bridge decides about groups itself: a setting it ignores would promise what it does not do.
+    const what = bridge.groups === "always" ? `serves allowlisted groups whatever the config says (${bridge.groupsNote ?? "upstream has no switch"})` : `serves direct chats only (${bridge.groupsNote ?? "upstream has no group support"})`;
+    for (const name of ["allowGroupChats", "groupPrefix"] as const) {
+      if (present(name)) add([name], `does not apply to bridge ${bridge.id}, which ${what}`, `no ${name} with bridge ${bridge.id}`, `pulumi config rm ${name}`);
+    }
+    if (bridge.groups === "always" && d.allowUnlistedChats) {
+      add(["allowUnlistedChats"], `cannot be true with bridge ${bridge.id}: it ${what}, so any group could then drive the agent`, "allowUnlistedChats false, and the chats you use in chatAllowlist", "pulumi config set allowUnlistedChats false");
+    }
+  }
 
   const version = d.codewhaleVersion;
   if (!semver.valid(version) || version.startsWith("v")) {

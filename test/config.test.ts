@@ -263,3 +263,30 @@ describe("reporting", () => {
   });
 
 });
+
+describe("group chats the bridge decides about itself", () => {
+  const wecom = { bridge: "wecom" };
+  const weixin = { bridge: "weixin", wecomBotId: undefined };
+
+  it.each([
+    ["wecom", wecom, "allowGroupChats", true],
+    ["wecom", wecom, "groupPrefix", "/ds"],
+    ["weixin", weixin, "allowGroupChats", true],
+    ["weixin", weixin, "groupPrefix", "/cw"],
+  ] as const)("%s refuses %s, which it would ignore", (id, base, key, value) => {
+    const problem = problemsOf({ ...base, [key]: value }).problems.find((p) => p.key === `codewhale-remote:${key}`);
+    expect(problem?.problem).toMatch(new RegExp(`^does not apply to bridge ${id}, which serves`));
+    expect(problem?.fix).toBe(`pulumi config rm ${key}`);
+  });
+
+  it("wecom refuses allowUnlistedChats: its groups are always on, so any group could drive the agent", () => {
+    const problem = problemsOf({ ...wecom, allowUnlistedChats: true }).problems.find((p) => p.key === "codewhale-remote:allowUnlistedChats");
+    expect(problem?.problem).toMatch(/any group could then drive the agent/);
+  });
+
+  it("a bridge with optional groups still takes both keys, and every bridge loads with neither set", () => {
+    expect(() => loadSpec(rawConfig({ bridge: "telegram", allowGroupChats: true, groupPrefix: "/ask" }))).not.toThrow();
+    for (const b of [wecom, weixin]) expect(() => loadSpec(rawConfig(b))).not.toThrow();
+    expect(() => loadSpec(rawConfig({ ...weixin, allowUnlistedChats: true }))).not.toThrow();
+  });
+});
