@@ -168,10 +168,16 @@ export async function main(argv, env, out = (t) => process.stdout.write(`${t}\n`
     return r.status ?? 1;
   }
   if (req.verb === 'restart') {
-    const r = run('systemctl', ['restart', ...cfg.restart], 300_000);
+    let r = run('systemctl', ['restart', ...cfg.restart], 300_000);
+    if (r.status !== 0) {
+      // A start that fails once leaves the units after it stopped (their dependency failed), while systemd's
+      // Restart= brings the failed one back on its own: start them all once more, and say so.
+      print(`restart: systemctl restart failed (${(r.stderr || '').trim().split('\n')[0]}); starting the services again`);
+      r = run('systemctl', ['start', ...cfg.restart], 300_000);
+    }
     const units = unitStates(cfg.restart);
     for (const [n, u] of Object.entries(units)) print(`${n} ${u.active} (${u.sub})`);
-    if (r.status !== 0) fail(`restart: systemctl restart failed (${(r.stderr || '').trim().split('\n')[0]}); look closer: logs`);
+    if (r.status !== 0) fail(`restart: systemctl start failed too (${(r.stderr || '').trim().split('\n')[0]}); look closer: logs`);
     return Object.values(units).every((u) => u.active === 'active') ? 0 : 1;
   }
   const c = upgradeCheck(cfg);
