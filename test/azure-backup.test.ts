@@ -29,10 +29,11 @@ import { ROLE_ASSIGNMENT_CREATE_ONLY_INPUTS } from "../components/azure/secret-s
 import { ConfigError, type ConfigProblem } from "../config/errors";
 import { loadSpec } from "../contract";
 import { evaluatePolicies, planSubjects } from "../policy/evaluate";
-import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
+import { planStack, type Plan } from "../scripts/offline-plan";
 import { destroyOutcome, protectedExcludes, unprotectAll } from "./support/lifecycle";
 import { offlineMocks } from "../scripts/offline-mocks";
 import { FAKE_SECRETS, rawConfig, withDecodedBase64 } from "./support/stack";
+import { byType, get, one } from "./support/plan-queries";
 
 const STACK = "azure-backup";
 const RA = "azure-native:authorization:RoleAssignment";
@@ -40,13 +41,6 @@ const VAULT = "azure-native:dataprotection:BackupVault";
 const POLICY = "azure-native:dataprotection:BackupPolicy";
 const INSTANCE = "azure-native:dataprotection:BackupInstance";
 const SCHEDULE = "azure-native:devtestlab:GlobalSchedule";
-const get = (o: unknown, p: string): any => p.split(".").reduce((v: any, k) => v?.[k], o);
-const byType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
-const one = (plan: Plan, type: string, name?: string): PlannedResource => {
-  const found = byType(plan, type).filter((r) => name === undefined || r.name === name);
-  expect(found, `${type} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
-};
 const plan = (azure: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => planStack({ stack: STACK, raw: rawConfig({ azure, ...extra }, STACK) });
 const RESTORED = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/workspace-rg0a1b2c3d/providers/Microsoft.Compute/disks/workspace-restored-1201";
 

@@ -22,19 +22,13 @@ import { vaultSecretSlots } from "../components/azure/deploy";
 import type { AzureSettings } from "../components/azure/settings";
 import type { StackSpec } from "../config/spec";
 import { loadSpec } from "../contract";
-import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
+import { planStack, type Plan } from "../scripts/offline-plan";
 import { destroyOutcome, protectedExcludes, unprotectAll } from "./support/lifecycle";
 import { DEV_KEY, FAKE_SECRETS, rawConfig } from "./support/stack";
+import { byType, get, one } from "./support/plan-queries";
 
 const STACK = "azure-life";
 const SECRET_TYPE = "azure-native:keyvault:Secret";
-const get = (o: unknown, p: string): any => p.split(".").reduce((v: any, k) => v?.[k], o);
-const byType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
-const one = (plan: Plan, type: string, name?: string): PlannedResource => {
-  const found = byType(plan, type).filter((r) => name === undefined || r.name === name);
-  expect(found, `${type} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
-};
 
 interface Observed {
   readonly plan: Plan;

@@ -3,16 +3,10 @@
  */
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, type Plan, type PlannedResource } from "../scripts/offline-plan";
+import { planStack, type Plan } from "../scripts/offline-plan";
 import { rawConfig } from "./support/stack";
+import { byType, get, one } from "./support/plan-queries";
 
-const byType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
-const one = (plan: Plan, type: string): PlannedResource => {
-  const found = byType(plan, type);
-  expect(found, type).toHaveLength(1);
-  return found[0]!;
-};
-const get = (o: unknown, path: string): any => path.split(".").reduce((v: any, k) => v?.[k], o);
 
 /** Every URN the resource waits on, directly or through others (parents excluded: they do not order creation). */
 function dependencyClosure(plan: Plan, urn: string): Set<string> {
